@@ -1,0 +1,48 @@
+# glofox-analytics: `make run` builds everything, `make test` checks everything.
+# Python 3.11 is the only prerequisite; PostgreSQL 16 comes from the pgserver wheel unless
+# PGHOST/PGPORT point at another server.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+GLOFOX := $(BIN)/glofox
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint docs stop clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv with the pinned dependencies
+
+run: $(STAMP) ## database up, setup.sql once, dbt build, CSVs under outputs/
+	$(GLOFOX) run
+
+lint: $(STAMP) ## sqlfluff (dbt templater) and ruff
+	$(GLOFOX) db start
+	$(GLOFOX) exec -- sqlfluff lint models macros analyses tests
+	$(BIN)/ruff check src tests/python
+	$(BIN)/ruff format --check src tests/python
+
+test: lint ## lint, dbt build with every test, pytest
+	$(GLOFOX) exec -- dbt build
+	$(GLOFOX) exec -- pytest
+
+docs: $(STAMP) ## generate and serve dbt docs (lineage) on http://127.0.0.1:8080
+	$(GLOFOX) db start
+	$(GLOFOX) exec -- dbt docs generate
+	$(GLOFOX) exec -- dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
+
+stop: ## stop the embedded PostgreSQL
+	@if [ -x $(GLOFOX) ]; then $(GLOFOX) db stop; fi
+
+clean: stop ## stop the server and remove its data, dbt's target/ and outputs/
+	rm -rf .glofox target logs outputs

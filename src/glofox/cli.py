@@ -1,0 +1,128 @@
+"""The `glofox` command: everything around the dbt project that is not dbt itself.
+
+Each sub-command has --help. The ones `make` calls:
+  glofox run            make run: database up, dbt build, CSVs, summary
+  glofox db start|stop|status|url
+  glofox exec -- CMD    run CMD (dbt, sqlfluff, pytest, psql ...) against the project's database
+  glofox export         write the marts as CSV under outputs/
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from glofox import database, dbt_runner, embedded_postgres, export, settings
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    if args.action == "start":
+        database.up(load_setup=not args.no_setup)
+        return 0
+    if args.action == "stop":
+        if settings.uses_external_server():
+            print("PGHOST/PGPORT point at another server; there is no embedded server to stop.")
+            return 0
+        stopped = embedded_postgres.stop()
+        print("Embedded PostgreSQL stopped." if stopped else "Embedded PostgreSQL was not running.")
+        return 0
+    if args.action == "status":
+        if settings.uses_external_server():
+            print(f"external server: {settings.connection().describe()}")
+            return 0
+        port = embedded_postgres.running_port()
+        if port is None:
+            print("embedded PostgreSQL: not running")
+            return 1
+        conn = settings.connection(embedded_port=port)
+        print(f"embedded PostgreSQL: running, {conn.describe()}, JDBC {conn.jdbc_url()}")
+        return 0
+    if args.action == "url":
+        print(database.current().describe())
+        return 0
+    if args.action == "reload-setup":
+        conn = database.up(load_setup=False)
+        database.load_sql_file(conn, settings.project_root() / "setup.sql")
+        print(f"setup.sql reloaded into {conn.database}.")
+        return 0
+    raise AssertionError(args.action)
+
+
+def cmd_exec(args: argparse.Namespace) -> int:
+    command = [a for a in args.command if a != "--"] if args.command[:1] == ["--"] else args.command
+    if not command:
+        raise SystemExit("glofox exec: give a command, e.g. `glofox exec -- dbt build`")
+    return dbt_runner.run(command, database.current(), check=False)
+
+
+def cmd_dbt(args: argparse.Namespace) -> int:
+    return dbt_runner.run(["dbt", *args.dbt_args], database.current(), check=False)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    for path, rows in export.export_all(database.current()):
+        print(f"  {path.relative_to(settings.project_root())}: {rows} rows")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from glofox import pipeline
+
+    return pipeline.run(full_refresh=args.full_refresh)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="glofox",
+        description="Commands of the glofox-analytics dbt project that are not dbt.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__,
+    )
+    sub = parser.add_subparsers(dest="command_name", required=True, metavar="COMMAND")
+
+    db = sub.add_parser(
+        "db",
+        help="start / stop / inspect the database",
+        description=(
+            "Manage the project's PostgreSQL. Without PGHOST/PGPORT this is the embedded "
+            "PostgreSQL 16 of the pgserver wheel, on 127.0.0.1 (5432 or the next free port), "
+            "user postgres, password docker, database glofox, data in .glofox/postgres/."
+        ),
+    )
+    db.add_argument("action", choices=["start", "stop", "status", "url", "reload-setup"])
+    db.add_argument("--no-setup", action="store_true", help="with start: do not load setup.sql")
+    db.set_defaults(func=cmd_db)
+
+    ex = sub.add_parser(
+        "exec",
+        help="run a command with the database connection in its environment",
+        description="Run CMD with PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE and DBT_PROFILES_DIR set.",
+    )
+    ex.add_argument("command", nargs=argparse.REMAINDER, help="the command, after --")
+    ex.set_defaults(func=cmd_exec)
+
+    dbt = sub.add_parser("dbt", help="run dbt against the project's database", add_help=False)
+    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    dbt.set_defaults(func=cmd_dbt)
+
+    exp = sub.add_parser("export", help="write the marts as CSV files under outputs/")
+    exp.set_defaults(func=cmd_export)
+
+    run = sub.add_parser(
+        "run",
+        help="database up, dbt build, CSVs, summary (what `make run` does)",
+        description="Start the database if needed, load setup.sql once, dbt build, export CSVs.",
+    )
+    run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Run dbt (or any command) with the project's connection in the environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from glofox import settings
+
+
+def command_env(conn: settings.Connection) -> dict[str, str]:
+    root = settings.project_root()
+    return {
+        **os.environ,
+        **conn.env(),
+        "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR", str(root)),
+        "DBT_PROJECT_DIR": os.environ.get("DBT_PROJECT_DIR", str(root)),
+    }
+
+
+def dbt_executable() -> str:
+    """dbt from the same environment as this package, so `make` needs no activated venv."""
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def run(args: list[str], conn: settings.Connection, check: bool = True) -> int:
+    """Run a command with the connection variables set; return its exit code."""
+    if args and args[0] == "dbt":
+        args = [dbt_executable(), *args[1:]]
+    elif args and Path(sys.executable).with_name(args[0]).exists():
+        args = [str(Path(sys.executable).with_name(args[0])), *args[1:]]
+    code = subprocess.run(args, env=command_env(conn), cwd=settings.project_root()).returncode
+    if check and code != 0:
+        raise SystemExit(code)
+    return code

@@ -1,0 +1,32 @@
+"""`make run`: from a fresh clone to built marts and CSV answers, idempotently."""
+
+from __future__ import annotations
+
+from glofox import database, dbt_runner, embedded_postgres, export, settings
+
+
+def run(full_refresh: bool = False) -> int:
+    print("[1/3] Database")
+    conn = database.up()
+
+    print("[2/3] dbt build (models, seeds and tests)")
+    args = ["dbt", "build"]
+    if full_refresh:
+        args.append("--full-refresh")
+    dbt_runner.run(args, conn)
+
+    print("[3/3] CSV outputs")
+    written = export.export_all(conn)
+    root = settings.project_root()
+    for path, rows in written:
+        print(f"  {path.relative_to(root)}: {rows} rows")
+
+    print()
+    print("Done.")
+    print(f"  database : {conn.describe()}  (password from PGPASSWORD, default 'docker')")
+    if not settings.uses_external_server():
+        print(f"  JDBC     : {conn.jdbc_url()}")
+        print(f"  data     : {embedded_postgres.home()}  (`make stop` stops it, `make clean` removes it)")
+    print("  marts    : schema marts (fct_client_conversion_events, fct_lead_conversions, ...)")
+    print(f"  CSVs     : {export.outputs_dir()}")
+    return 0
