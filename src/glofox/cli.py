@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from glofox import database, dbt_runner, embedded_postgres, export, settings
 
@@ -65,6 +66,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_load_payments(args: argparse.Namespace) -> int:
+    from glofox import payments_loader as loader
+
+    try:
+        summary = loader.load_file(
+            database.current(),
+            args.file,
+            schema=args.schema,
+            force=args.force,
+            rejects_path=args.rejects,
+            batch_size=args.batch_size,
+            progress=not args.no_progress,
+        )
+    except loader.AlreadyLoaded as refused:
+        print(f"glofox load-payments: {refused}", file=sys.stderr)
+        return loader.EXIT_ALREADY_LOADED
+    except (loader.LoadError, OSError) as error:
+        print(f"glofox load-payments: {error}", file=sys.stderr)
+        return loader.EXIT_ERROR
+    print("\n".join(summary.lines()))
+    return loader.EXIT_OK
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from glofox import pipeline
 
@@ -107,6 +131,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write the marts as CSV files under outputs/")
     exp.set_defaults(func=cmd_export)
+
+    lp = sub.add_parser(
+        "load-payments",
+        help="load a JSON Lines payment stream into app.payment_events (spec A3)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Stream FILE (one document a line, as mongoexport writes it) into "
+            "app.payment_events, in one transaction. Lines that are not JSON go to the rejects "
+            "file with their line number and the reason; the load goes on. Valid JSON is loaded "
+            "whatever it holds: the dbt audit model lists documents that are not payments (A2). "
+            "Blank lines are skipped and counted. Loading a file whose SHA-256 was loaded "
+            "before is refused unless --force (the load log is app.payment_loads)."
+        ),
+        epilog=(
+            "exit codes:\n"
+            "  0  loaded (rejected lines, if any, are in the rejects file)\n"
+            "  1  nothing loaded: missing file, no database, missing table, ...\n"
+            "  2  bad arguments\n"
+            "  3  nothing loaded: the same file (same SHA-256) was loaded before; use --force"
+        ),
+    )
+    lp.add_argument("file", type=Path, metavar="FILE", help="the JSON Lines file")
+    lp.add_argument("--force", action="store_true", help="load even if this file was loaded before")
+    lp.add_argument(
+        "--rejects",
+        type=Path,
+        metavar="PATH",
+        help="where to write rejected lines (default: FILE.rejects.jsonl beside FILE)",
+    )
+    lp.add_argument(
+        "--batch-size", type=int, default=5000, metavar="N", help="lines per COPY batch (5000)"
+    )
+    lp.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    lp.add_argument(
+        "--schema", default="app", help="schema of payment_events (dbt var app_source_schema)"
+    )
+    lp.set_defaults(func=cmd_load_payments)
 
     run = sub.add_parser(
         "run",
