@@ -7,9 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 GLOFOX := $(BIN)/glofox
 STAMP := $(VENV)/.installed
+DASHBOARD_PORT ?= 8501
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint docs stop clean
+.PHONY: help install run test lint docs dashboard stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +41,9 @@ docs: $(STAMP) ## generate and serve dbt docs (lineage) on http://127.0.0.1:8080
 	$(GLOFOX) db start
 	$(GLOFOX) exec -- dbt docs generate
 	$(GLOFOX) exec -- dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
+
+dashboard: $(STAMP) ## serve the dashboard on http://127.0.0.1:8501 (DASHBOARD_PORT=N to change; `make run` first)
+	$(GLOFOX) dashboard --port $(DASHBOARD_PORT)
 
 stop: ## stop the embedded PostgreSQL
 	@if [ -x $(GLOFOX) ]; then $(GLOFOX) db stop; fi

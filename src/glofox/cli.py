@@ -5,6 +5,7 @@ Each sub-command has --help. The ones `make` calls:
   glofox db start|stop|status|url
   glofox exec -- CMD    run CMD (dbt, sqlfluff, pytest, psql ...) against the project's database
   glofox export         write the marts as CSV under outputs/
+  glofox dashboard      make dashboard: the Streamlit app over the marts (--port N)
 """
 
 from __future__ import annotations
@@ -87,6 +88,15 @@ def cmd_load_payments(args: argparse.Namespace) -> int:
         return loader.EXIT_ERROR
     print("\n".join(summary.lines()))
     return loader.EXIT_OK
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from glofox.dashboard import role, server
+
+    if args.grant_only:
+        role.ensure(database.up(load_setup=False))
+        return 0
+    return server.serve(port=args.port, address=args.address)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -176,6 +186,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     run.set_defaults(func=cmd_run)
+
+    dash = sub.add_parser(
+        "dashboard",
+        help="serve the Streamlit dashboard over the marts (what `make dashboard` does)",
+        description=(
+            "Start the database if needed, create/refresh the read-only role the app connects "
+            "with (env GLOFOX_DASHBOARD_USER / GLOFOX_DASHBOARD_PASSWORD, defaults "
+            "glofox_dashboard / glofox_dashboard_local) and serve the app on 127.0.0.1:PORT. "
+            "Build the marts first with `make run`; the app says so when they are missing."
+        ),
+    )
+    dash.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    dash.add_argument("--address", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    dash.add_argument(
+        "--grant-only",
+        action="store_true",
+        help="only create/refresh the read-only role and its grants, then exit",
+    )
+    dash.set_defaults(func=cmd_dashboard)
     return parser
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from glofox import database, dbt_runner, embedded_postgres, export, settings
+from glofox.dashboard import role as dashboard_role
 
 
 def run(full_refresh: bool = False) -> int:
@@ -20,6 +21,8 @@ def run(full_refresh: bool = False) -> int:
     root = settings.project_root()
     for path, rows in written:
         print(f"  {path.relative_to(root)}: {rows} rows")
+    # The read-only role `make dashboard` connects with (issue 5); idempotent.
+    dashboard_role.ensure(conn)
 
     print()
     print("Done.")
