@@ -3,6 +3,793 @@
 -- (docker-entrypoint-initdb.d) for users with Docker. Each section below is self-contained.
 
 -- >>> section: glofox (lead conversions, spec lead-conversions.md)
+--
+-- The brief's input tables (spec lead-conversions.md, "Inputs"), schema public, with sample
+-- data written by us. Deterministic: the bulk rows come from md5 hashes of a row number, the
+-- dirty rows are written out by hand. Re-runnable: every table is dropped and recreated.
+--
+-- Table of contents / data dictionary of the dirty cases (rule ids of the spec):
+--   Users are named by their number: dNN = 'dddddddd-dddd-4ddd-8ddd-0000000000NN' (hand-written
+--   dirty cases), eNN = 'eeeeeeee-eeee-4eee-8eee-0000000000NN' (NOT in dim_user, L5),
+--   bulk users n = 1..360 have user_id = md5('glofox-user-' || n) shaped as a UUID.
+--   Every dim_user.user_id that is not NULL/blank is a UUID once trimmed (app.users reuses them).
+--
+--   dim_branch (L1, L6; decision D5)
+--     b-001..b-024   clean-ish branches; zones with DST (Europe/Dublin, America/New_York,
+--                    Europe/Warsaw, Australia/Sydney, Europe/London), half-hour offsets
+--                    (Asia/Kolkata, Australia/Adelaide, America/St_Johns) and 45-minute
+--                    offsets (Asia/Kathmandu, Pacific/Chatham, Australia/Eucla).
+--     Poland: b-003, b-004, b-006 are membership-only gyms; b-005, b-007, b-022, b-024 take
+--             both kinds of purchase. (dim_branch has no column for this; see the README.)
+--     b-006  timezone_id NULL                  -> country Poland -> Europe/Warsaw (L6 capital)
+--     b-007  timezone_id '   ', country ' poland ' -> trimmed, case-insensitive -> Europe/Warsaw
+--     b-015  timezone_id 'europe/dublin'       -> valid case-insensitively -> Europe/Dublin
+--     b-016  'Mars/Olympus' (invalid)          -> Indonesia -> Asia/Jakarta
+--     b-017  'GMT+25' (invalid)                -> China -> Asia/Shanghai
+--     b-018  tab only                          -> France -> Europe/Paris
+--     b-019  ''                                -> Peru -> America/Lima
+--     b-020  NULL zone, country 'Atlantis' (unknown), blank name/email -> UTC (default)
+--     b-021  'Not/AZone', country NULL         -> UTC (default)
+--     b-022  'Poland' (a legacy zone name pg_timezone_names knows) -> zone 'Poland'
+--     b-023  ' Europe/London ' padded          -> trimmed -> Europe/London
+--     b-024  two rows, both created_at NULL, zones 'Europe/Warsaw' / 'Europe/Berlin'
+--            -> D5 tie-break on timezone_id (C order) keeps 'Europe/Berlin'
+--     duplicates (L6): exact copy of b-001; ' b-014 ' (padded id, later created_at, zone UTC)
+--            loses to b-014 (Sydney); b-009 copy with created_at NULL loses (NULLS LAST)
+--     NULL and '   ' branch_id rows -> audited (L6)
+--
+--   dim_user (L1, L2, L7, L8; decisions D2, D6, D7)
+--     NULL user_id x2, '   ' and tab user_id   -> audited (L2)
+--     d01  exact duplicate row                 -> one kept, one audited (L2)
+--     d02  3 rows: b-001 2025-11-10, b-002 2025-11-05, b-003 NULL -> keeps b-002 (earliest)
+--     d03  same created_at, b-005 and b-003    -> keeps b-003 (smallest branch_id)
+--     d04  same created_at, NULL and b-004     -> keeps b-004 (NULL branch last)
+--     d05  '  d05  ' (padded, 2025-10-20, b-001) and 'd05' (2025-10-25, b-002) -> one user
+--          after trimming, keeps b-001; its purchase uses ' d05' (padded too)
+--     d06  UPPERCASE user_id: case is kept; its membership uses the uppercase id (kept), its
+--          credit pack the lowercase id (a different, unknown user -> L5)
+--     d07  branch NULL, membership at b-009    -> branch b-009 (L7, from the event)
+--     d08  branch NULL, credit pack at b-011 first, membership at b-003 later -> b-011
+--     d09  branch NULL, no purchase (LEAD)     -> branch NULL, zone UTC
+--     d10  branch NULL, event (membership) has branch NULL, later credit pack at b-001
+--          -> branch NULL, UTC (L7 uses the event's branch only)
+--     d11  branch 'b-999' not in dim_branch   -> kept as b-999, zone UTC (L7)
+--     d12  branch '  b-014 ' padded; Sydney DST start: created 01:59:59 AEST, bought 03:00 AEDT
+--     d13  branch '   ' blank -> NULL -> branch of its credit pack, b-008 (L7)
+--     d14  name '' and email tab               -> NULL (L1), LEAD
+--     d15  created_at NULL (local_user_created_at NULL), has a credit pack
+--     d16  created 1900-01-01 (implausible, kept and flagged, L8)
+--     d17  created 2099-12-31 (future, flagged, L8); its credit pack is before its creation
+--     d18  membership 2025-09-01 before the user's creation 2025-12-01 (kept)
+--     d34  Warsaw DST gap: created 2026-03-29 00:59:59 UTC (01:59:59 CET), membership
+--          01:00:00 UTC (03:00:00 CEST), b-003
+--     d35  Dublin DST overlap: created 00:30 UTC and membership 01:30 UTC on 2025-10-26,
+--          both 01:30 local, b-001
+--     d36  New York DST overlap: created 05:30 UTC, credit pack 06:30 UTC on 2025-11-02,
+--          both 01:30 local, b-002
+--     d37  St John's DST start: created 05:29:59 UTC (01:59:59 NST), membership 05:30 UTC
+--          (03:00 NDT) on 2026-03-08, b-010
+--     d38  Kathmandu +05:45: created 2025-12-31 18:15 UTC = 2026-01-01 00:00 local; its
+--          membership at 18:14:59 UTC = 2025-12-31 23:59:59 local, b-011
+--     d39  Chatham DST end: created 2026-04-04 13:59:59 UTC (03:44:59 +13:45), credit pack
+--          14:00 UTC (02:45 +12:45: local purchase before local signup), b-012
+--     d57  'europe/dublin' branch b-015 at DST start 2026-03-29 (00:59:59 GMT, 02:00 IST)
+--     d58  branch b-016 (invalid zone -> Asia/Jakarta); d59 branch b-020 (-> UTC)
+--     d60  user at b-001, membership bought at b-002: the user's branch stays b-001 (D6)
+--     d63  membership at the very instant of signup
+--     d65  branch NULL; its membership's branch is '  b-008 ' (padded) -> b-008
+--
+--   fct_membership_purchases / fct_credit_pack_purchases (L3, L4, L5, L9, L10; D3, D4, D8, D9)
+--     d19  m-d19-a / m-d19-b same purchased_at, created_at 10:05 / 10:01 -> m-d19-b (L9)
+--     d20  m-d20-a / m-d20-B same times -> m-d20-B ('B' < 'a' in COLLATE "C", not in en_US)
+--     d21  cp-d21-a (created_at NULL) / cp-d21-b same purchased_at -> cp-d21-b (NULL last)
+--     d22  m-d22 and cp-d22 at the same instant -> event MEMBERSHIP (L10)
+--     d23  m-d23 purchased_at NULL, created_at = cp-d23's purchased_at -> tie -> MEMBERSHIP
+--     d24  cp-d24 one day before m-d24 -> event USER_CREDIT, both first_* filled;
+--          also a credit pack with NULL credit_pack_id (L3)
+--     d25  only credit packs (cp-d25-1, cp-d25-2)
+--     d26  m-d26 with purchased_at and created_at NULL (not usable, L3), cp with blank id
+--          '   ' (L3) -> LEAD
+--     d27  m-d27-a purchased_at NULL created 2026-01-01 (time = created_at, L3) beats
+--          m-d27-b purchased 2026-01-05 created 2025-12-20 (time is purchased_at, not created)
+--     d28  m-d28 exact duplicate rows -> one audited (L3)
+--     d29  m-d29 three rows: 2026-01-10 (b-001), 2026-01-05 (b-002) kept, and one with both
+--          times NULL (not usable before the dedupe)
+--     d30/d31  m-d30 twice with identical times, user_id d31 and d30 -> d30's row kept
+--          (user_id C order); d31 is then a LEAD
+--     d32  'p-d32' is both a membership id and a credit pack id: separate id spaces, both
+--          kept; the credit pack (2026-01-31) is first -> event USER_CREDIT id 'p-d32'
+--     d33  '  m-d33 ' (padded, earlier) and 'm-d33' -> one purchase m-d33 after trimming
+--     d40..d56 one purchase each with odd details JSON (L4, D4):
+--          d40 NULL, d41 {}, d42 JSON null, d43 array, d44 string, d45 nested object/array
+--          values, d46 number document, d47 boolean document, d48 number/boolean values
+--          ('12', 'true'), d49 '1.50' / '1e2' kept as written, d50 '-0' / 'false',
+--          d51 duplicate keys (last wins: 'B'), d52 '  Padded  ' / tab (-> 'Padded', NULL),
+--          d53 '' / '   ' (-> NULL), d54 name null / 'APP', d55 "\u0000" in name (-> NULL,
+--          no error), d56 'NAME' / 'Source' keys (case-sensitive -> NULL);
+--          d40..d49 are memberships, d50..d56 credit packs
+--     m-n01, m-n02, cp-n01, cp-n02: purchases with a NULL / blank / tab user_id -> not usable (L3)
+--     d62  fractional seconds kept (2026-01-10 10:00:00.123456)
+--     d64  m-d64 bought 2026-01-10 (created 01-20), cp-d64 bought 01-12 (created 01-01)
+--          -> MEMBERSHIP: the effective times are compared, not created_at
+--     e01  m-e01 twice (exact duplicate: one L3 duplicate, one L5), e02 cp-e02, e03 both
+--          (users not in dim_user -> L5); d06's lowercase credit pack is also L5
+--     NULL membership_id (user d24) / '' membership_id (user d25) -> not usable (L3)
+--
+--   fct_client_conversion_events_part_2: the brief's fallback input for Part 2, filled with
+--     what Part 1 gives for bulk users 1..40 (clean rows only).
+--   fct_client_conversion_events / fct_lead_conversions: the container's pre-created output
+--     tables, empty and deliberately with OTHER columns than the marts (L15): solution.sql
+--     must replace them.
+
+-- The NOTICEs of "drop ... if exists" on a fresh database are noise: hidden in this section.
+set client_min_messages = warning;
+
+-- CASCADE: on a reload the dbt staging views built on these tables are dropped too; the
+-- next `dbt build` recreates them.
+drop table if exists public.dim_branch cascade;
+drop table if exists public.dim_user cascade;
+drop table if exists public.fct_membership_purchases cascade;
+drop table if exists public.fct_credit_pack_purchases cascade;
+drop table if exists public.fct_client_conversion_events_part_2 cascade;
+drop table if exists public.fct_client_conversion_events cascade;
+drop table if exists public.fct_lead_conversions cascade;
+
+-- ---------------------------------------------------------------------------------------
+-- dim_branch (brief figure 1.5.1)
+-- ---------------------------------------------------------------------------------------
+create table public.dim_branch (
+    branch_id varchar,
+    name varchar,
+    email varchar,
+    city varchar,
+    country varchar,
+    timezone_id varchar,
+    created_at timestamp
+);
+
+insert into public.dim_branch
+    (branch_id, name, email, city, country, timezone_id, created_at)
+values
+    -- clean branches, zones with DST
+    ('b-001', 'Docklands Fitness', 'docklands@example.ie', 'Dublin', 'Ireland', 'Europe/Dublin', '2019-03-04 09:00:00'),
+    ('b-002', 'Brooklyn Iron Works', 'hello@brooklyniron.example.com', 'New York', 'United States', 'America/New_York', '2018-06-11 14:30:00'),
+    -- Poland: b-003 and b-004 are membership-only gyms
+    ('b-003', 'Strefa Mokotów', 'mokotow@strefa.example.pl', 'Warszawa', 'Poland', 'Europe/Warsaw', '2020-01-15 08:00:00'),
+    ('b-004', 'Kazimierz Fitness Klub', 'biuro@kazimierz.example.pl', 'Kraków', 'Poland', 'Europe/Warsaw', '2021-05-20 10:00:00'),
+    ('b-005', 'Oliwa Studio', 'studio@oliwa.example.pl', 'Gdańsk', 'Poland', 'Europe/Warsaw', '2022-02-01 07:00:00'),
+    -- L6: NULL timezone_id -> capital of Poland (b-006 is membership-only)
+    ('b-006', 'Rynek Gym', 'rynek@example.pl', 'Wrocław', 'Poland', null, '2022-09-09 09:09:09'),
+    -- L1 + L6: blank timezone_id, country padded and lowercase -> Poland -> Europe/Warsaw
+    ('b-007', 'Stary Browar Active', 'browar@example.pl', 'Poznań', ' poland ', '   ', '2023-03-03 12:00:00'),
+    -- half-hour offsets
+    ('b-008', 'Bandra Fitness', 'bandra@example.in', 'Mumbai', 'India', 'Asia/Kolkata', '2021-11-01 04:30:00'),
+    ('b-009', 'Adelaide Hills Yoga', 'namaste@ahy.example.com.au', 'Adelaide', 'Australia', 'Australia/Adelaide', '2020-07-01 00:00:00'),
+    ('b-010', 'Signal Hill CrossFit', 'wod@signalhill.example.ca', 'St. John''s', 'Canada', 'America/St_Johns', '2019-10-10 13:00:00'),
+    -- 45-minute offsets
+    ('b-011', 'Thamel Strength', 'thamel@example.np', 'Kathmandu', 'Nepal', 'Asia/Kathmandu', '2022-04-14 06:15:00'),
+    ('b-012', 'Chatham Islands Fitness', 'fit@chatham.example.nz', 'Waitangi', 'New Zealand', 'Pacific/Chatham', '2023-01-01 00:00:00'),
+    ('b-013', 'Eucla Roadhouse Gym', 'gym@eucla.example.com.au', 'Eucla', 'Australia', 'Australia/Eucla', '2023-06-30 02:00:00'),
+    ('b-014', 'Bondi Beach Boxing', 'bondi@example.com.au', 'Sydney', 'Australia', 'Australia/Sydney', '2018-01-20 22:00:00'),
+    -- L6: zone name in the wrong case is still a zone (case-insensitive match)
+    ('b-015', 'Cork City Pilates', 'pilates@cork.example.ie', 'Cork', 'Ireland', 'europe/dublin', '2021-08-08 08:08:08'),
+    -- L6: invalid zones -> capital of the country (seed country_capital_timezones)
+    ('b-016', 'Jakarta Selatan Fitness', 'jaksel@example.co.id', 'Jakarta', 'Indonesia', 'Mars/Olympus', '2022-12-12 03:00:00'),
+    ('b-017', 'Pudong Power Studio', 'pudong@example.cn', 'Shanghai', 'China', 'GMT+25', '2023-02-02 02:00:00'),
+    ('b-018', 'Le Marais Barre', 'bonjour@marais.example.fr', 'Paris', 'France', e'\t', '2020-02-29 10:00:00'),
+    ('b-019', 'Miraflores Box', 'box@miraflores.example.pe', 'Lima', 'Peru', '', '2021-01-01 15:00:00'),
+    -- L6: no usable zone and an unknown country -> UTC; L1: blank name and email -> NULL
+    ('b-020', '', '  ', 'Atlantis', 'Atlantis', null, '2024-04-01 00:00:00'),
+    -- L6: invalid zone and no country -> UTC
+    ('b-021', 'Pop-up Studio', 'popup@example.com', null, null, 'Not/AZone', '2024-07-07 07:07:07'),
+    -- L6: 'Poland' is a (legacy) zone name pg_timezone_names knows: used as is
+    ('b-022', 'Manufaktura Club', 'club@manufaktura.example.pl', 'Łódź', 'Poland', 'Poland', '2023-09-01 06:00:00'),
+    -- L1: padded zone -> Europe/London
+    ('b-023', 'Brighton Seafront Gym', 'sea@brighton.example.co.uk', 'Brighton', 'United Kingdom', ' Europe/London ', '2019-05-05 05:05:05'),
+    -- D5: same branch twice, both created_at NULL -> tie broken by timezone_id (C order):
+    -- 'Europe/Berlin' < 'Europe/Warsaw', so the Berlin row is kept (same offset as Warsaw)
+    ('b-024', 'Wola Training Hall', 'wola@example.pl', 'Warszawa', 'Poland', 'Europe/Warsaw', null),
+    ('b-024', 'Wola Training Hall', 'wola@example.pl', 'Warszawa', 'Poland', 'Europe/Berlin', null),
+    -- L6 duplicates: an exact copy of b-001
+    ('b-001', 'Docklands Fitness', 'docklands@example.ie', 'Dublin', 'Ireland', 'Europe/Dublin', '2019-03-04 09:00:00'),
+    -- L1 + L6: padded copy of b-014, created later, zone UTC -> loses to the Sydney row
+    (' b-014 ', 'Bondi Beach Boxing (migrated)', 'bondi@example.com.au', 'Sydney', 'Australia', 'UTC', '2024-01-01 00:00:00'),
+    -- L6: copy of b-009 with created_at NULL and another zone -> loses (NULLS LAST)
+    ('b-009', 'Adelaide Hills Yoga', 'namaste@ahy.example.com.au', 'Adelaide', 'Australia', 'Australia/Perth', null),
+    -- L6: rows without a branch_id -> audited
+    (null, 'Ghost Gym', 'ghost@example.com', 'Nowhere', 'Ireland', 'Europe/Dublin', '2020-01-01 00:00:00'),
+    ('   ', 'Blank Id Gym', null, 'Dublin', 'Ireland', 'Europe/Dublin', '2020-01-02 00:00:00');
+
+-- Helper for the generated rows (temporary, dropped at the end of this section): each
+-- sample branch with the zone L6 resolves it to, its kind, and two slot numbers used to
+-- spread the generated users over the branches.
+drop table if exists pg_temp.setup_glofox_branches;
+drop table if exists pg_temp.setup_glofox_users;
+
+create temporary table setup_glofox_branches (
+    branch_id varchar,
+    zone varchar,
+    is_membership_only boolean,
+    slot integer,
+    polish_slot integer
+);
+
+insert into setup_glofox_branches values
+    ('b-001', 'Europe/Dublin', false, 0, null),
+    ('b-002', 'America/New_York', false, 1, null),
+    ('b-003', 'Europe/Warsaw', true, 2, 0),
+    ('b-004', 'Europe/Warsaw', true, 3, 1),
+    ('b-005', 'Europe/Warsaw', false, 4, 2),
+    ('b-006', 'Europe/Warsaw', true, 5, 3),
+    ('b-007', 'Europe/Warsaw', false, 6, 4),
+    ('b-008', 'Asia/Kolkata', false, 7, null),
+    ('b-009', 'Australia/Adelaide', false, 8, null),
+    ('b-010', 'America/St_Johns', false, 9, null),
+    ('b-011', 'Asia/Kathmandu', false, 10, null),
+    ('b-012', 'Pacific/Chatham', false, 11, null),
+    ('b-013', 'Australia/Eucla', false, 12, null),
+    ('b-014', 'Australia/Sydney', false, 13, null),
+    ('b-015', 'Europe/Dublin', false, 14, null),
+    ('b-016', 'Asia/Jakarta', false, 15, null),
+    ('b-017', 'Asia/Shanghai', false, 16, null),
+    ('b-018', 'Europe/Paris', false, 17, null),
+    ('b-019', 'America/Lima', false, 18, null),
+    ('b-020', 'UTC', false, 19, null),
+    ('b-021', 'UTC', false, 20, null),
+    ('b-022', 'Poland', false, 21, 5),
+    ('b-023', 'Europe/London', false, 22, null),
+    ('b-024', 'Europe/Berlin', false, 23, 6);
+
+-- ---------------------------------------------------------------------------------------
+-- Generated users (temporary): 300 users created 2025-10-01 .. 2026-03-31 over all 24
+-- branches, and 60 users created in March 2026 in the 7 Polish branches (the dashboard's
+-- "30-day conversion for membership-only gyms in Poland for March signups").
+-- h1..h8 are 28-bit numbers cut from two md5 hashes of the row number: deterministic.
+-- profile: 25% none (LEAD), 35% membership, 20% credit pack, 20% both; in membership-only
+-- gyms a credit-pack profile becomes membership, and most "both" do too.
+-- ---------------------------------------------------------------------------------------
+create temporary table setup_glofox_users as
+with numbers as (
+    select
+        n,
+        md5('glofox-user-' || n) as user_hash,
+        md5('glofox-purchase-' || n) as purchase_hash
+    from generate_series(1, 360) as n
+),
+
+hashed as (
+    select
+        n,
+        cast(cast(user_hash as uuid) as varchar) as user_id,
+        cast(cast('x' || substr(user_hash, 1, 7) as bit(28)) as integer) as h1,
+        cast(cast('x' || substr(user_hash, 8, 7) as bit(28)) as integer) as h2,
+        cast(cast('x' || substr(user_hash, 15, 7) as bit(28)) as integer) as h3,
+        cast(cast('x' || substr(user_hash, 22, 7) as bit(28)) as integer) as h4,
+        cast(cast('x' || substr(purchase_hash, 1, 7) as bit(28)) as integer) as h5,
+        cast(cast('x' || substr(purchase_hash, 8, 7) as bit(28)) as integer) as h6,
+        cast(cast('x' || substr(purchase_hash, 15, 7) as bit(28)) as integer) as h7,
+        cast(cast('x' || substr(purchase_hash, 22, 7) as bit(28)) as integer) as h8
+    from numbers
+)
+
+select
+    hashed.*,
+    branches.branch_id,
+    branches.zone,
+    branches.is_membership_only,
+    case
+        when hashed.n <= 300
+            then timestamp '2025-10-01 00:00:00' + make_interval(secs => hashed.h1 % (182 * 86400))
+        else timestamp '2026-03-01 00:00:00' + make_interval(secs => hashed.h1 % (31 * 86400))
+    end as created_at,
+    case
+        when hashed.h2 % 20 < 5 then 'none'
+        when hashed.h2 % 20 < 12 then 'membership'
+        when hashed.h2 % 20 < 16 and branches.is_membership_only then 'membership'
+        when hashed.h2 % 20 < 16 then 'credit_pack'
+        when hashed.h2 % 20 < 19 and branches.is_membership_only then 'membership'
+        else 'both'
+    end as profile
+from hashed
+inner join setup_glofox_branches as branches
+    on
+        (hashed.n <= 300 and branches.slot = hashed.h8 % 24)
+        or (hashed.n > 300 and branches.polish_slot = hashed.h8 % 7);
+
+-- ---------------------------------------------------------------------------------------
+-- dim_user (brief figure 1.5.2)
+-- ---------------------------------------------------------------------------------------
+create table public.dim_user (
+    user_id varchar,
+    branch_id varchar,
+    name varchar,
+    email varchar,
+    created_at timestamp
+);
+
+-- the generated users: clean rows
+insert into public.dim_user (user_id, branch_id, name, email, created_at)
+select
+    user_id,
+    branch_id,
+    (array['Aoife', 'Bartek', 'Chloé', 'Dev', 'Ewa', 'Finn', 'Grace', 'Hiro', 'Ines', 'Jakub'])[1 + h3 % 10]
+    || ' '
+    || (array['Murphy', 'Nowak', 'Singh', 'Smith', 'Kowalska', 'Tanaka', 'García', 'Byrne'])[1 + h4 % 8]
+    as name,
+    'member' || n || '@example.com' as email,
+    created_at
+from setup_glofox_users
+order by n;
+
+-- the dirty users (see the table of contents above for what each one exercises)
+insert into public.dim_user (user_id, branch_id, name, email, created_at)
+values
+    -- L2: no user_id (NULL, blank, tab) -> audited
+    (null, 'b-001', 'No Id Person', 'noid@example.com', '2025-11-01 10:00:00'),
+    (null, null, null, null, null),
+    ('   ', 'b-002', 'Blank Id Person', 'blankid@example.com', '2025-11-02 10:00:00'),
+    (e'\t', 'b-002', 'Tab Id Person', 'tabid@example.com', '2025-11-03 10:00:00'),
+    -- L2: d01 exact duplicate
+    ('dddddddd-dddd-4ddd-8ddd-000000000001', 'b-001', 'Aoife Exact-Dup', 'd01@example.com', '2025-10-15 08:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000001', 'b-001', 'Aoife Exact-Dup', 'd01@example.com', '2025-10-15 08:00:00'),
+    -- L2: d02 three rows, the earliest created_at (b-002) wins, NULL created_at last
+    ('dddddddd-dddd-4ddd-8ddd-000000000002', 'b-001', 'Ben Branch-Dup', 'd02@example.com', '2025-11-10 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000002', 'b-002', 'Ben Branch-Dup', 'd02@example.com', '2025-11-05 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000002', 'b-003', 'Ben Branch-Dup', 'd02@example.com', null),
+    -- L2: d03 same created_at -> smallest branch_id (b-003)
+    ('dddddddd-dddd-4ddd-8ddd-000000000003', 'b-005', 'Celina Tie', 'd03@example.com', '2025-12-01 12:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000003', 'b-003', 'Celina Tie', 'd03@example.com', '2025-12-01 12:00:00'),
+    -- L2: d04 same created_at, NULL branch last -> b-004
+    ('dddddddd-dddd-4ddd-8ddd-000000000004', null, 'Dawid Null-Branch', 'd04@example.com', '2025-12-02 12:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000004', 'b-004', 'Dawid Null-Branch', 'd04@example.com', '2025-12-02 12:00:00'),
+    -- L1 + L2: d05 padded id and clean id are one user after trimming; padded row is earlier
+    ('  dddddddd-dddd-4ddd-8ddd-000000000005  ', 'b-001', 'Eimear Padded', 'd05@example.com', '2025-10-20 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000005', 'b-002', 'Eimear Padded', 'd05@example.com', '2025-10-25 10:00:00'),
+    -- L1: d06 uppercase id, case kept
+    ('DDDDDDDD-DDDD-4DDD-8DDD-000000000006', 'b-002', 'Frank Upper', 'd06@example.com', '2025-11-06 11:00:00'),
+    -- L7: NULL branch -> branch of the conversion event (d07, d08, d10, d65) or none (d09)
+    ('dddddddd-dddd-4ddd-8ddd-000000000007', null, 'Gosia No-Branch', 'd07@example.com', '2025-11-07 07:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000008', null, 'Hari No-Branch', 'd08@example.com', '2025-12-20 08:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000009', null, 'Ida No-Branch Lead', 'd09@example.com', '2026-01-09 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000010', null, 'Jan No-Branch Event', 'd10@example.com', '2026-01-10 10:00:00'),
+    -- L7: d11 branch not in dim_branch -> UTC
+    ('dddddddd-dddd-4ddd-8ddd-000000000011', 'b-999', 'Kasia Unknown-Branch', 'd11@example.com', '2026-01-11 11:00:00'),
+    -- L1 + L8: d12 padded branch id; created 1 s before Sydney's DST start (01:59:59 AEST)
+    ('dddddddd-dddd-4ddd-8ddd-000000000012', '  b-014 ', 'Liam Padded-Branch', 'd12@example.com', '2025-10-04 15:59:59'),
+    -- L1 + L7: d13 blank branch -> NULL -> branch of the event
+    ('dddddddd-dddd-4ddd-8ddd-000000000013', '   ', 'Maya Blank-Branch', 'd13@example.com', '2026-01-13 13:00:00'),
+    -- L1: d14 blank name and email
+    ('dddddddd-dddd-4ddd-8ddd-000000000014', 'b-010', '', e'\t', '2026-01-14 14:00:00'),
+    -- d15 created_at NULL
+    ('dddddddd-dddd-4ddd-8ddd-000000000015', 'b-002', 'Niamh No-Created', 'd15@example.com', null),
+    -- L8: implausible creation dates, kept and flagged
+    ('dddddddd-dddd-4ddd-8ddd-000000000016', 'b-001', 'Oskar Nineteen-Hundred', 'd16@example.com', '1900-01-01 00:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000017', 'b-005', 'Piotr Future', 'd17@example.com', '2099-12-31 23:59:59'),
+    -- d18 bought before being created
+    ('dddddddd-dddd-4ddd-8ddd-000000000018', 'b-005', 'Roisin Early-Buyer', 'd18@example.com', '2025-12-01 00:00:00'),
+    -- L9 / L10 / L3 purchase cases (their purchases are below)
+    ('dddddddd-dddd-4ddd-8ddd-000000000019', 'b-001', 'Sean Tie-Created', 'd19@example.com', '2026-01-02 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000020', 'b-003', 'Tomasz Tie-Id', 'd20@example.com', '2026-01-02 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000021', 'b-014', 'Una Tie-Null-Created', 'd21@example.com', '2026-01-02 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000022', 'b-008', 'Vikram Cross-Tie', 'd22@example.com', '2026-02-01 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000023', 'b-009', 'Wiktoria Cross-Tie-Fallback', 'd23@example.com', '2026-02-01 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000024', 'b-010', 'Xavier Credit-First', 'd24@example.com', '2025-12-24 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000025', 'b-011', 'Yasmin Credit-Only', 'd25@example.com', '2025-12-25 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000026', 'b-012', 'Zofia Unusable-Only', 'd26@example.com', '2025-12-26 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000027', 'b-013', 'Adam Created-Fallback', 'd27@example.com', '2025-12-27 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000028', 'b-015', 'Brid Dup-Purchase', 'd28@example.com', '2025-12-28 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000029', 'b-016', 'Cyprian Dup-Times', 'd29@example.com', '2025-12-29 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000030', 'b-017', 'Dara Shared-Id', 'd30@example.com', '2025-12-30 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000031', 'b-018', 'Edyta Shared-Id-Loser', 'd31@example.com', '2025-12-31 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000032', 'b-019', 'Fionn Same-Id-Both-Types', 'd32@example.com', '2026-01-01 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000033', 'b-020', 'Grazyna Padded-Purchase-Id', 'd33@example.com', '2026-01-03 09:00:00'),
+    -- L8: DST gaps and overlaps, 45-minute zones, a year boundary
+    ('dddddddd-dddd-4ddd-8ddd-000000000034', 'b-003', 'Halina Warsaw-Gap', 'd34@example.com', '2026-03-29 00:59:59'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000035', 'b-001', 'Ciara Dublin-Overlap', 'd35@example.com', '2025-10-26 00:30:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000036', 'b-002', 'Jamal NY-Overlap', 'd36@example.com', '2025-11-02 05:30:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000037', 'b-010', 'Kevin StJohns-Gap', 'd37@example.com', '2026-03-08 05:29:59'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000038', 'b-011', 'Laxmi Kathmandu-New-Year', 'd38@example.com', '2025-12-31 18:15:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000039', 'b-012', 'Mere Chatham-Overlap', 'd39@example.com', '2026-04-04 13:59:59'),
+    -- L4: details JSON cases (one purchase each, below)
+    ('dddddddd-dddd-4ddd-8ddd-000000000040', 'b-001', 'Json Null', 'd40@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000041', 'b-002', 'Json Empty-Object', 'd41@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000042', 'b-003', 'Json Null-Literal', 'd42@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000043', 'b-004', 'Json Array', 'd43@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000044', 'b-005', 'Json String', 'd44@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000045', 'b-006', 'Json Nested', 'd45@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000046', 'b-007', 'Json Number-Doc', 'd46@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000047', 'b-008', 'Json Boolean-Doc', 'd47@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000048', 'b-009', 'Json Scalar-Values', 'd48@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000049', 'b-010', 'Json Number-Text', 'd49@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000050', 'b-011', 'Json Minus-Zero', 'd50@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000051', 'b-012', 'Json Duplicate-Keys', 'd51@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000052', 'b-013', 'Json Padded', 'd52@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000053', 'b-014', 'Json Blank', 'd53@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000054', 'b-015', 'Json Null-Value', 'd54@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000055', 'b-016', 'Json Nul-Escape', 'd55@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000056', 'b-017', 'Json Key-Case', 'd56@example.com', '2026-02-10 10:00:00'),
+    -- L6 / L8: zones resolved by case, by capital, by default
+    ('dddddddd-dddd-4ddd-8ddd-000000000057', 'b-015', 'Nora Cork-DST', 'd57@example.com', '2026-03-29 00:59:59'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000058', 'b-016', 'Putri Jakarta', 'd58@example.com', '2026-03-15 03:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000059', 'b-020', 'Atlas Atlantis', 'd59@example.com', '2026-03-15 03:00:00'),
+    -- D6: the user's own branch wins over the purchase's branch
+    ('dddddddd-dddd-4ddd-8ddd-000000000060', 'b-001', 'Quinn Other-Branch-Purchase', 'd60@example.com', '2026-01-20 12:00:00'),
+    -- d62 fractional seconds; d63 buys at the instant of signup; d64 effective times compared
+    ('dddddddd-dddd-4ddd-8ddd-000000000062', 'b-023', 'Ruth Microseconds', 'd62@example.com', '2026-01-10 09:00:00.654321'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000063', 'b-022', 'Stanisław Instant', 'd63@example.com', '2026-03-10 17:45:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000064', 'b-024', 'Tadhg Created-Order', 'd64@example.com', '2026-01-01 08:00:00'),
+    -- L7: NULL branch, event purchase has a padded branch id
+    ('dddddddd-dddd-4ddd-8ddd-000000000065', null, 'Ula Padded-Event-Branch', 'd65@example.com', '2026-02-15 15:00:00');
+
+-- ---------------------------------------------------------------------------------------
+-- fct_membership_purchases (brief figure 1.5.5, with the container's real column names)
+-- ---------------------------------------------------------------------------------------
+create table public.fct_membership_purchases (
+    user_id varchar,
+    branch_id varchar,
+    membership_id varchar,
+    membership_purchased_at timestamp,
+    created_at timestamp,
+    membership_purchase_details json
+);
+
+-- generated: a first membership within 45 days of signup, and for a third of them a second
+-- one within 90 days (which can come before the first); the record is created 0-10 minutes
+-- after the purchase
+insert into public.fct_membership_purchases
+    (user_id, branch_id, membership_id, membership_purchased_at, created_at, membership_purchase_details)
+select
+    users.user_id,
+    users.branch_id,
+    'm-' || lpad(cast(users.n as varchar), 4, '0') || '-' || purchases.k as membership_id,
+    purchases.purchased_at,
+    purchases.purchased_at + make_interval(secs => users.h6 % 600) as created_at,
+    json_build_object(
+        'name', (array['Monthly Unlimited', 'Annual Premium', 'Off-Peak', 'Student Monthly'])[1 + (users.h5 + purchases.k) % 4],
+        'source', (array['WEBSITE', 'MOBILE_APP', 'FRONT_DESK', 'KIOSK'])[1 + (users.h7 + purchases.k) % 4]
+    ) as membership_purchase_details
+from setup_glofox_users as users
+cross join lateral (
+    values
+        (1, users.created_at + make_interval(secs => users.h3 % (45 * 86400))),
+        (2, users.created_at + make_interval(secs => users.h5 % (90 * 86400)))
+) as purchases (k, purchased_at)
+where
+    users.profile in ('membership', 'both')
+    and (purchases.k = 1 or users.h5 % 3 = 0)
+order by users.n, purchases.k;
+
+-- dirty memberships (see the table of contents)
+insert into public.fct_membership_purchases
+    (user_id, branch_id, membership_id, membership_purchased_at, created_at, membership_purchase_details)
+values
+    ('dddddddd-dddd-4ddd-8ddd-000000000001', 'b-001', 'm-d01', '2025-10-20 18:00:00', '2025-10-20 18:00:05', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    -- d02 (bought at its kept branch), d03
+    ('dddddddd-dddd-4ddd-8ddd-000000000002', 'b-002', 'm-d02', '2025-11-20 12:00:00', '2025-11-20 12:00:10', '{"name": "Annual Premium", "source": "FRONT_DESK"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000003', 'b-003', 'm-d03', '2025-12-03 12:00:00', '2025-12-03 12:00:10', '{"name": "Karnet Open", "source": "WEBSITE"}'),
+    -- d06 uppercase user id, matches the uppercase dim_user row
+    ('DDDDDDDD-DDDD-4DDD-8DDD-000000000006', 'b-002', 'm-d06', '2025-11-16 11:00:00', '2025-11-16 11:00:00', '{"name": "Off-Peak", "source": "MOBILE_APP"}'),
+    -- L7: d07 event at b-009; d08 membership later than its credit pack; d10 event without branch
+    ('dddddddd-dddd-4ddd-8ddd-000000000007', 'b-009', 'm-d07', '2025-11-17 07:00:00', '2025-11-17 07:01:00', '{"name": "Yoga Unlimited", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000008', 'b-003', 'm-d08', '2026-01-10 08:00:00', '2026-01-10 08:00:00', '{"name": "Karnet Open", "source": "KIOSK"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000010', null, 'm-d10', '2026-01-12 10:00:00', '2026-01-12 10:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000011', 'b-999', 'm-d11', '2026-01-21 11:00:00', '2026-01-21 11:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    -- d12 bought at Sydney's DST start instant (03:00:00 AEDT)
+    ('dddddddd-dddd-4ddd-8ddd-000000000012', 'b-014', 'm-d12', '2025-10-04 16:00:00', '2025-10-04 16:00:00', '{"name": "Boxing 12 Weeks", "source": "MOBILE_APP"}'),
+    -- d16 (created 1900), d18 (bought before being created)
+    ('dddddddd-dddd-4ddd-8ddd-000000000016', 'b-001', 'm-d16', '2026-01-15 10:00:00', '2026-01-15 10:00:00', '{"name": "Monthly Unlimited", "source": "FRONT_DESK"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000018', 'b-005', 'm-d18', '2025-09-01 09:00:00', '2025-09-01 09:00:00', '{"name": "Annual Premium", "source": "FRONT_DESK"}'),
+    -- L9: d19 same time, earlier created_at wins (m-d19-b)
+    ('dddddddd-dddd-4ddd-8ddd-000000000019', 'b-001', 'm-d19-a', '2026-01-10 10:00:00', '2026-01-10 10:05:00', '{"name": "Off-Peak", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000019', 'b-001', 'm-d19-b', '2026-01-10 10:00:00', '2026-01-10 10:01:00', '{"name": "Annual Premium", "source": "WEBSITE"}'),
+    -- L9: d20 same times, smallest id in byte order wins: 'm-d20-B' < 'm-d20-a'
+    ('dddddddd-dddd-4ddd-8ddd-000000000020', 'b-003', 'm-d20-a', '2026-01-10 10:00:00', '2026-01-10 10:00:00', '{"name": "Karnet Open", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000020', 'b-003', 'm-d20-B', '2026-01-10 10:00:00', '2026-01-10 10:00:00', '{"name": "Karnet Student", "source": "WEBSITE"}'),
+    -- L10: d22 same instant as cp-d22 -> MEMBERSHIP
+    ('dddddddd-dddd-4ddd-8ddd-000000000022', 'b-008', 'm-d22', '2026-02-14 18:30:00', '2026-02-14 18:30:00', '{"name": "Monthly Unlimited", "source": "MOBILE_APP"}'),
+    -- L3 + L10: d23 no purchased_at, its created_at ties with cp-d23 -> MEMBERSHIP
+    ('dddddddd-dddd-4ddd-8ddd-000000000023', 'b-009', 'm-d23', null, '2026-02-20 07:00:00', '{"name": "Yoga Unlimited", "source": "KIOSK"}'),
+    -- d24 one day after its credit pack
+    ('dddddddd-dddd-4ddd-8ddd-000000000024', 'b-010', 'm-d24', '2026-01-03 09:00:00', '2026-01-03 09:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    -- L3: d26 both times NULL -> not usable
+    ('dddddddd-dddd-4ddd-8ddd-000000000026', 'b-012', 'm-d26', null, null, '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    -- L3: d27 purchased_at NULL -> created_at (2026-01-01) is earlier than m-d27-b's purchase
+    ('dddddddd-dddd-4ddd-8ddd-000000000027', 'b-013', 'm-d27-a', null, '2026-01-01 00:00:00', '{"name": "Roadhouse Monthly", "source": "FRONT_DESK"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000027', 'b-013', 'm-d27-b', '2026-01-05 00:00:00', '2025-12-20 00:00:00', '{"name": "Roadhouse Annual", "source": "FRONT_DESK"}'),
+    -- L3: d28 exact duplicate rows
+    ('dddddddd-dddd-4ddd-8ddd-000000000028', 'b-015', 'm-d28', '2026-01-28 09:00:00', '2026-01-28 09:00:01', '{"name": "Reformer 10", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000028', 'b-015', 'm-d28', '2026-01-28 09:00:00', '2026-01-28 09:00:01', '{"name": "Reformer 10", "source": "WEBSITE"}'),
+    -- L3: d29 same id three times: the earliest time wins (b-002 row); the NULL-time row is not usable
+    ('dddddddd-dddd-4ddd-8ddd-000000000029', 'b-001', 'm-d29', '2026-01-10 09:00:00', '2026-01-10 09:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000029', 'b-002', 'm-d29', '2026-01-05 09:00:00', '2026-01-10 09:00:00', '{"name": "Monthly Unlimited", "source": "MOBILE_APP"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000029', 'b-016', 'm-d29', null, null, '{"name": "Monthly Unlimited", "source": "KIOSK"}'),
+    -- L3: m-d30 claimed by d31 and d30 at identical times -> smallest user_id (d30) kept
+    ('dddddddd-dddd-4ddd-8ddd-000000000031', 'b-018', 'm-d30', '2026-01-30 09:00:00', '2026-01-30 09:00:00', '{"name": "Barre Monthly", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000030', 'b-017', 'm-d30', '2026-01-30 09:00:00', '2026-01-30 09:00:00', '{"name": "Barre Monthly", "source": "WEBSITE"}'),
+    -- d32: 'p-d32' is also a credit pack id (separate id spaces)
+    ('dddddddd-dddd-4ddd-8ddd-000000000032', 'b-019', 'p-d32', '2026-02-01 09:00:00', '2026-02-01 09:00:00', '{"name": "Box Mensual", "source": "WEBSITE"}'),
+    -- L1 + L3: padded purchase id, earlier, is the same purchase as 'm-d33'
+    ('dddddddd-dddd-4ddd-8ddd-000000000033', 'b-020', '  m-d33 ', '2026-01-04 09:00:00', '2026-01-04 09:00:00', '{"name": "Aqua Monthly", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000033', 'b-020', 'm-d33', '2026-01-06 09:00:00', '2026-01-06 09:00:00', '{"name": "Aqua Annual", "source": "WEBSITE"}'),
+    -- L8: DST and 45-minute-zone instants
+    ('dddddddd-dddd-4ddd-8ddd-000000000034', 'b-003', 'm-d34', '2026-03-29 01:00:00', '2026-03-29 01:00:00', '{"name": "Karnet Open", "source": "MOBILE_APP"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000035', 'b-001', 'm-d35', '2025-10-26 01:30:00', '2025-10-26 01:30:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000037', 'b-010', 'm-d37', '2026-03-08 05:30:00', '2026-03-08 05:30:00', '{"name": "WOD Unlimited", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000038', 'b-011', 'm-d38', '2025-12-31 18:14:59', '2025-12-31 18:15:30', '{"name": "Strength Monthly", "source": "FRONT_DESK"}'),
+    -- L4: details JSON cases d40..d49
+    ('dddddddd-dddd-4ddd-8ddd-000000000040', 'b-001', 'm-d40', '2026-02-11 10:00:00', '2026-02-11 10:00:00', null),
+    ('dddddddd-dddd-4ddd-8ddd-000000000041', 'b-002', 'm-d41', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000042', 'b-003', 'm-d42', '2026-02-11 10:00:00', '2026-02-11 10:00:00', 'null'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000043', 'b-004', 'm-d43', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '[{"name": "Monthly", "source": "WEBSITE"}]'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000044', 'b-005', 'm-d44', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '"Monthly Unlimited"'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000045', 'b-006', 'm-d45', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"name": {"pl": "Karnet", "en": "Pass"}, "source": ["WEBSITE"]}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000046', 'b-007', 'm-d46', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '42'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000047', 'b-008', 'm-d47', '2026-02-11 10:00:00', '2026-02-11 10:00:00', 'true'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000048', 'b-009', 'm-d48', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"name": 12, "source": true}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000049', 'b-010', 'm-d49', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '  {"name": 1.50, "source": 1e2}  '),
+    -- L6 / L8 zone cases
+    ('dddddddd-dddd-4ddd-8ddd-000000000057', 'b-015', 'm-d57', '2026-03-29 01:00:00', '2026-03-29 01:00:00', '{"name": "Mat Pilates", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000059', 'b-020', 'm-d59', '2026-03-16 03:00:00', '2026-03-16 03:00:00', '{"name": "Aqua Monthly", "source": "WEBSITE"}'),
+    -- D6: bought at another branch than the user's own
+    ('dddddddd-dddd-4ddd-8ddd-000000000060', 'b-002', 'm-d60', '2026-01-21 12:00:00', '2026-01-21 12:00:00', '{"name": "Travel Pass", "source": "MOBILE_APP"}'),
+    -- d62 fractional seconds; d63 at the instant of signup; d64 effective times compared
+    ('dddddddd-dddd-4ddd-8ddd-000000000062', 'b-023', 'm-d62', '2026-01-10 10:00:00.123456', '2026-01-10 10:00:00.5', '{"name": "Seafront Monthly", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000063', 'b-022', 'm-d63', '2026-03-10 17:45:00', '2026-03-10 17:45:00', '{"name": "Karnet Open", "source": "FRONT_DESK"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000064', 'b-024', 'm-d64', '2026-01-10 08:00:00', '2026-01-20 08:00:00', '{"name": "Karnet Open", "source": "WEBSITE"}'),
+    -- L1 + L7: d65's event has a padded branch id
+    ('dddddddd-dddd-4ddd-8ddd-000000000065', '  b-008 ', 'm-d65', '2026-02-16 15:00:00', '2026-02-16 15:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    -- L3: not usable: NULL / blank user_id, NULL / blank membership_id
+    (null, 'b-001', 'm-n01', '2026-01-01 10:00:00', '2026-01-01 10:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    ('  ', 'b-001', 'm-n02', '2026-01-01 10:00:00', '2026-01-01 10:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000024', 'b-010', null, '2026-01-01 10:00:00', '2026-01-01 10:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000025', 'b-011', '', '2025-12-26 10:00:00', '2025-12-26 10:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    -- L5: users not in dim_user; m-e01 twice (exact duplicate: L3 first, then L5)
+    ('eeeeeeee-eeee-4eee-8eee-000000000001', 'b-001', 'm-e01', '2026-01-05 10:00:00', '2026-01-05 10:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    ('eeeeeeee-eeee-4eee-8eee-000000000001', 'b-001', 'm-e01', '2026-01-05 10:00:00', '2026-01-05 10:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    ('eeeeeeee-eeee-4eee-8eee-000000000003', 'b-003', 'm-e03', '2026-03-05 10:00:00', '2026-03-05 10:00:00', '{"name": "Karnet Open", "source": "WEBSITE"}');
+
+-- ---------------------------------------------------------------------------------------
+-- fct_credit_pack_purchases (brief figure 1.5.3)
+-- ---------------------------------------------------------------------------------------
+create table public.fct_credit_pack_purchases (
+    user_id varchar,
+    branch_id varchar,
+    credit_pack_id varchar,
+    credit_pack_purchased_at timestamp,
+    created_at timestamp,
+    credit_pack_purchase_details json
+);
+
+-- generated: a first credit pack within 45 days of signup, and for a quarter of them a
+-- second one within 60 days
+insert into public.fct_credit_pack_purchases
+    (user_id, branch_id, credit_pack_id, credit_pack_purchased_at, created_at, credit_pack_purchase_details)
+select
+    users.user_id,
+    users.branch_id,
+    'cp-' || lpad(cast(users.n as varchar), 4, '0') || '-' || purchases.k as credit_pack_id,
+    purchases.purchased_at,
+    purchases.purchased_at + make_interval(secs => users.h7 % 600) as created_at,
+    json_build_object(
+        'name', (array['5 Class Pack', '10 Class Pack', '20 Class Pack', 'Drop-in'])[1 + (users.h6 + purchases.k) % 4],
+        'source', (array['MOBILE_APP', 'WEBSITE', 'FRONT_DESK', 'CLASSPASS'])[1 + (users.h8 + purchases.k) % 4]
+    ) as credit_pack_purchase_details
+from setup_glofox_users as users
+cross join lateral (
+    values
+        (1, users.created_at + make_interval(secs => users.h4 % (45 * 86400))),
+        (2, users.created_at + make_interval(secs => users.h7 % (60 * 86400)))
+) as purchases (k, purchased_at)
+where
+    users.profile in ('credit_pack', 'both')
+    and (purchases.k = 1 or users.h6 % 4 = 0)
+order by users.n, purchases.k;
+
+-- dirty credit packs (see the table of contents)
+insert into public.fct_credit_pack_purchases
+    (user_id, branch_id, credit_pack_id, credit_pack_purchased_at, created_at, credit_pack_purchase_details)
+values
+    -- L1: d05's purchase uses its padded id
+    (' dddddddd-dddd-4ddd-8ddd-000000000005', 'b-001', 'cp-d05', '2025-10-22 10:00:00', '2025-10-22 10:00:00', '{"name": "10 Class Pack", "source": "WEBSITE"}'),
+    -- L5: lowercase d06 is not the uppercase user
+    ('dddddddd-dddd-4ddd-8ddd-000000000006', 'b-002', 'cp-d06', '2025-11-10 11:00:00', '2025-11-10 11:00:00', '{"name": "5 Class Pack", "source": "MOBILE_APP"}'),
+    -- L7: d08's credit pack is its event (b-011); d10's later credit pack does not set its branch
+    ('dddddddd-dddd-4ddd-8ddd-000000000008', 'b-011', 'cp-d08', '2026-01-05 08:00:00', '2026-01-05 08:00:00', '{"name": "Drop-in", "source": "FRONT_DESK"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000010', 'b-001', 'cp-d10', '2026-01-20 10:00:00', '2026-01-20 10:00:00', '{"name": "Drop-in", "source": "FRONT_DESK"}'),
+    -- L7: d13 blank branch -> this event's b-008
+    ('dddddddd-dddd-4ddd-8ddd-000000000013', 'b-008', 'cp-d13', '2026-01-14 13:00:00', '2026-01-14 13:00:00', '{"name": "10 Class Pack", "source": "MOBILE_APP"}'),
+    -- d15 (no created_at); d17 bought 2026 though "created" in 2099
+    ('dddddddd-dddd-4ddd-8ddd-000000000015', 'b-002', 'cp-d15', '2025-12-15 15:00:00', '2025-12-15 15:00:00', '{"name": "20 Class Pack", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000017', 'b-005', 'cp-d17', '2026-02-01 17:00:00', '2026-02-01 17:00:00', '{"name": "5 Class Pack", "source": "KIOSK"}'),
+    -- L9: d21 same purchase time, NULL created_at sorts last -> cp-d21-b
+    ('dddddddd-dddd-4ddd-8ddd-000000000021', 'b-014', 'cp-d21-a', '2026-01-12 12:00:00', null, '{"name": "10 Class Pack", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000021', 'b-014', 'cp-d21-b', '2026-01-12 12:00:00', '2026-01-12 12:00:30', '{"name": "5 Class Pack", "source": "WEBSITE"}'),
+    -- L10: d22 / d23 ties with their memberships
+    ('dddddddd-dddd-4ddd-8ddd-000000000022', 'b-008', 'cp-d22', '2026-02-14 18:30:00', '2026-02-14 18:29:00', '{"name": "Drop-in", "source": "MOBILE_APP"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000023', 'b-009', 'cp-d23', '2026-02-20 07:00:00', '2026-02-20 06:00:00', '{"name": "5 Class Pack", "source": "WEBSITE"}'),
+    -- d24 credit pack first; plus a credit pack without an id (L3)
+    ('dddddddd-dddd-4ddd-8ddd-000000000024', 'b-010', 'cp-d24', '2026-01-02 09:00:00', '2026-01-02 09:00:00', '{"name": "10 Class Pack", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000024', 'b-010', null, '2025-12-30 09:00:00', '2025-12-30 09:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),
+    -- d25 credit packs only
+    ('dddddddd-dddd-4ddd-8ddd-000000000025', 'b-011', 'cp-d25-2', '2026-01-25 09:00:00', '2026-01-25 09:00:00', '{"name": "20 Class Pack", "source": "FRONT_DESK"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000025', 'b-011', 'cp-d25-1', '2026-01-05 09:00:00', '2026-01-05 09:00:00', '{"name": "5 Class Pack", "source": "FRONT_DESK"}'),
+    -- L3: d26 blank credit pack id
+    ('dddddddd-dddd-4ddd-8ddd-000000000026', 'b-012', '   ', '2026-01-26 09:00:00', '2026-01-26 09:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),
+    -- d32: 'p-d32' is also a membership id; this one is earlier
+    ('dddddddd-dddd-4ddd-8ddd-000000000032', 'b-019', 'p-d32', '2026-01-31 09:00:00', '2026-01-31 09:00:00', '{"name": "Clase Suelta", "source": "FRONT_DESK"}'),
+    -- L8: New York overlap (01:30 EDT signup, 01:30 EST purchase); Chatham overlap
+    ('dddddddd-dddd-4ddd-8ddd-000000000036', 'b-002', 'cp-d36', '2025-11-02 06:30:00', '2025-11-02 06:30:00', '{"name": "10 Class Pack", "source": "MOBILE_APP"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000039', 'b-012', 'cp-d39', '2026-04-04 14:00:00', '2026-04-04 14:00:00', '{"name": "Drop-in", "source": "FRONT_DESK"}'),
+    -- L4: details JSON cases d50..d56
+    ('dddddddd-dddd-4ddd-8ddd-000000000050', 'b-011', 'cp-d50', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"name": -0, "source": false}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000051', 'b-012', 'cp-d51', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"name": "A", "source": "WEBSITE", "name": "B"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000052', 'b-013', 'cp-d52', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"name": "  Padded  ", "source": "\t"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000053', 'b-014', 'cp-d53', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"name": "", "source": "   "}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000054', 'b-015', 'cp-d54', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"name": null, "source": "MOBILE_APP"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000055', 'b-016', 'cp-d55', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"name": "bad\u0000name", "source": "WEBSITE"}'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000056', 'b-017', 'cp-d56', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"NAME": "Upper", "Source": "WEBSITE"}'),
+    -- L6: Jakarta (invalid zone -> capital)
+    ('dddddddd-dddd-4ddd-8ddd-000000000058', 'b-016', 'cp-d58', '2026-03-15 04:00:00', '2026-03-15 04:00:00', '{"name": "10 Class Pack", "source": "WEBSITE"}'),
+    -- d64: bought after m-d64 although created earlier -> event stays MEMBERSHIP
+    ('dddddddd-dddd-4ddd-8ddd-000000000064', 'b-024', 'cp-d64', '2026-01-12 08:00:00', '2026-01-01 08:00:00', '{"name": "5 Class Pack", "source": "WEBSITE"}'),
+    -- L3: NULL / blank user_id
+    (null, 'b-002', 'cp-n01', '2026-01-01 10:00:00', '2026-01-01 10:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),
+    (e'\t', 'b-002', 'cp-n02', '2026-01-01 10:00:00', '2026-01-01 10:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),
+    -- L5: users not in dim_user
+    ('eeeeeeee-eeee-4eee-8eee-000000000002', 'b-002', 'cp-e02', '2026-02-02 10:00:00', '2026-02-02 10:00:00', '{"name": "5 Class Pack", "source": "CLASSPASS"}'),
+    ('eeeeeeee-eeee-4eee-8eee-000000000003', 'b-003', 'cp-e03', '2026-03-04 10:00:00', '2026-03-04 10:00:00', '{"name": "Drop-in", "source": "WEBSITE"}');
+
+-- ---------------------------------------------------------------------------------------
+-- fct_client_conversion_events_part_2 (brief figure 1.6.3): "pre-populated with data
+-- similar to what would be expected from Part 1". Filled with what Part 1 gives for the
+-- generated users 1..40 (clean rows: no dirty case touches them), local times in the
+-- branch's zone.
+-- ---------------------------------------------------------------------------------------
+create table public.fct_client_conversion_events_part_2 (
+    user_id varchar,
+    branch_id varchar,
+    local_user_created_at timestamp,
+    lead_status varchar,
+    client_conversion_event_type varchar,
+    client_conversion_event_id varchar,
+    client_conversion_event_local_created_at timestamp,
+    client_conversion_event_name varchar,
+    client_conversion_event_source varchar,
+    first_user_membership_id varchar,
+    first_local_membership_purchased_at timestamp,
+    first_membership_name varchar,
+    first_membership_source varchar,
+    first_credit_pack_id varchar,
+    first_local_credit_pack_purchase_at timestamp,
+    first_credit_pack_name varchar,
+    first_credit_pack_source varchar
+);
+
+insert into public.fct_client_conversion_events_part_2
+with part_1_users as (
+    select * from setup_glofox_users
+    where n <= 40
+),
+
+first_memberships as (
+    select distinct on (purchases.user_id)
+        purchases.user_id,
+        purchases.membership_id,
+        purchases.membership_purchased_at,
+        purchases.membership_purchase_details ->> 'name' as membership_name,
+        purchases.membership_purchase_details ->> 'source' as membership_source
+    from public.fct_membership_purchases as purchases
+    inner join part_1_users on purchases.user_id = part_1_users.user_id
+    order by purchases.user_id, purchases.membership_purchased_at, purchases.created_at, purchases.membership_id
+),
+
+first_credit_packs as (
+    select distinct on (purchases.user_id)
+        purchases.user_id,
+        purchases.credit_pack_id,
+        purchases.credit_pack_purchased_at,
+        purchases.credit_pack_purchase_details ->> 'name' as credit_pack_name,
+        purchases.credit_pack_purchase_details ->> 'source' as credit_pack_source
+    from public.fct_credit_pack_purchases as purchases
+    inner join part_1_users on purchases.user_id = part_1_users.user_id
+    order by purchases.user_id, purchases.credit_pack_purchased_at, purchases.created_at, purchases.credit_pack_id
+),
+
+joined as (
+    select
+        part_1_users.n,
+        part_1_users.user_id,
+        part_1_users.branch_id,
+        part_1_users.zone,
+        part_1_users.created_at,
+        first_memberships.membership_id,
+        first_memberships.membership_purchased_at,
+        first_memberships.membership_name,
+        first_memberships.membership_source,
+        first_credit_packs.credit_pack_id,
+        first_credit_packs.credit_pack_purchased_at,
+        first_credit_packs.credit_pack_name,
+        first_credit_packs.credit_pack_source,
+        case
+            when first_memberships.membership_id is not null
+                and (
+                    first_credit_packs.credit_pack_id is null
+                    or first_memberships.membership_purchased_at <= first_credit_packs.credit_pack_purchased_at
+                )
+                then 'MEMBERSHIP'
+            when first_credit_packs.credit_pack_id is not null then 'USER_CREDIT'
+        end as event_type
+    from part_1_users
+    left join first_memberships on part_1_users.user_id = first_memberships.user_id
+    left join first_credit_packs on part_1_users.user_id = first_credit_packs.user_id
+)
+
+select
+    user_id,
+    branch_id,
+    (created_at at time zone 'UTC') at time zone zone,
+    case when event_type is null then 'LEAD' else 'CLIENT' end,
+    event_type,
+    case event_type when 'MEMBERSHIP' then membership_id else credit_pack_id end,
+    (
+        case event_type when 'MEMBERSHIP' then membership_purchased_at else credit_pack_purchased_at end
+        at time zone 'UTC'
+    ) at time zone zone,
+    case event_type when 'MEMBERSHIP' then membership_name else credit_pack_name end,
+    case event_type when 'MEMBERSHIP' then membership_source else credit_pack_source end,
+    membership_id,
+    (membership_purchased_at at time zone 'UTC') at time zone zone,
+    membership_name,
+    membership_source,
+    credit_pack_id,
+    (credit_pack_purchased_at at time zone 'UTC') at time zone zone,
+    credit_pack_name,
+    credit_pack_source
+from joined
+order by n;
+
+-- ---------------------------------------------------------------------------------------
+-- The container's pre-created output tables, empty, with OTHER columns than the marts on
+-- purpose (L15): fct_client_conversion_events names the credit-pack time column
+-- first_local_credit_pack_purchased_at (brief typo), fct_lead_conversions lacks
+-- client_conversion_event_filter. solution.sql must replace them, not insert into them.
+-- ---------------------------------------------------------------------------------------
+create table public.fct_client_conversion_events (
+    user_id varchar,
+    branch_id varchar,
+    local_user_created_at timestamp,
+    lead_status varchar,
+    client_conversion_event_type varchar,
+    client_conversion_event_id varchar,
+    client_conversion_event_local_created_at timestamp,
+    client_conversion_event_name varchar,
+    client_conversion_event_source varchar,
+    first_user_membership_id varchar,
+    first_local_membership_purchased_at timestamp,
+    first_membership_name varchar,
+    first_membership_source varchar,
+    first_credit_pack_id varchar,
+    first_local_credit_pack_purchased_at timestamp,
+    first_credit_pack_name varchar,
+    first_credit_pack_source varchar
+);
+
+create table public.fct_lead_conversions (
+    user_id varchar,
+    branch_id varchar,
+    local_user_created_at timestamp,
+    lead_status varchar,
+    client_conversion_event_type varchar,
+    client_conversion_event_id varchar,
+    client_conversion_event_local_created_at timestamp,
+    client_conversion_event_name varchar,
+    client_conversion_event_source varchar
+);
+
+drop table setup_glofox_users;
+drop table setup_glofox_branches;
+
+reset client_min_messages;
 -- <<< section: glofox
 
 -- >>> section: app (user activity, spec user-activity.md)
