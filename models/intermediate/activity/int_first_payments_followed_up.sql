@@ -1,0 +1,79 @@
+-- A10: per paying user, the first payment ever and whether another payment follows within
+-- 30 days, (first, first + 30 days]. Payments are ordered by paid_at, then _id in byte
+-- order, so a second payment at the same instant as the first (another _id) counts as
+-- "another payment that follows".
+with
+
+payments as (
+
+    select * from {{ ref('int_payments_deduplicated') }}
+
+),
+
+sequenced as (
+
+    select
+        user_id,
+        payment_id,
+        amount,
+        paid_at,
+        row_number() over (
+            partition by user_id
+            order by paid_at asc, payment_id collate "C" asc
+        ) as payment_sequence,
+        count(*) over (partition by user_id) as payment_count
+
+    from payments
+
+),
+
+first_payments as (
+
+    select
+        user_id,
+        payment_id as first_payment_id,
+        amount as first_payment_amount,
+        paid_at as first_paid_at,
+        payment_count
+
+    from sequenced
+    where payment_sequence = 1
+
+),
+
+second_payments as (
+
+    select
+        user_id,
+        payment_id as next_payment_id,
+        paid_at as next_paid_at
+
+    from sequenced
+    where payment_sequence = 2
+
+),
+
+followed_up as (
+
+    select
+        first_payments.user_id,
+        first_payments.first_payment_id,
+        first_payments.first_payment_amount,
+        first_payments.first_paid_at,
+        {{ follow_up_end('first_payments.first_paid_at') }} as follow_up_ends_at,
+        second_payments.next_payment_id,
+        second_payments.next_paid_at,
+        first_payments.payment_count,
+        coalesce(
+            second_payments.next_paid_at
+            <= {{ follow_up_end('first_payments.first_paid_at') }},
+            false
+        ) as is_retained
+
+    from first_payments
+    left join second_payments
+        on first_payments.user_id = second_payments.user_id
+
+)
+
+select * from followed_up

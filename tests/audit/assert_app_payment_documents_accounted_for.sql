@@ -1,0 +1,48 @@
+-- A1, A2: documents in = payments + audited documents. Fails with a row when the counts of
+-- app.payment_events, int_payments_deduplicated and audit_app__documents_set_aside disagree,
+-- or when a row is both a payment and audited.
+{{ config(tags=['activity']) }}
+
+with
+
+documents as (
+
+    select * from {{ source('app', 'payment_events') }}
+
+),
+
+payments as (
+
+    select * from {{ ref('int_payments_deduplicated') }}
+
+),
+
+audited as (
+
+    select * from {{ ref('audit_app__documents_set_aside') }}
+
+),
+
+overlapping as (
+
+    select count(*) as overlapping_rows
+    from payments
+    inner join audited
+        on payments.event_row_id = audited.event_row_id
+
+),
+
+compared as (
+
+    select
+        (select count(*) from documents) as documents_in,
+        (select count(*) from payments) as payment_rows,
+        (select count(*) from audited) as audited_rows,
+        overlapping.overlapping_rows
+
+    from overlapping
+
+)
+
+select * from compared
+where documents_in != payment_rows + audited_rows or overlapping_rows > 0
