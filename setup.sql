@@ -78,6 +78,7 @@
 --     d60  user at b-001, membership bought at b-002: the user's branch stays b-001 (D6)
 --     d63  membership at the very instant of signup
 --     d65  branch NULL; its membership's branch is '  b-008 ' (padded) -> b-008
+--     d66  two rows equal but for the name: 'Zed Tie-Name' kept ('Z' < 'z' in C order, D2)
 --
 --   fct_membership_purchases / fct_credit_pack_purchases (L3, L4, L5, L9, L10; D3, D4, D8, D9)
 --     d19  m-d19-a / m-d19-b same purchased_at, created_at 10:05 / 10:01 -> m-d19-b (L9)
@@ -87,7 +88,7 @@
 --     d23  m-d23 purchased_at NULL, created_at = cp-d23's purchased_at -> tie -> MEMBERSHIP
 --     d24  cp-d24 one day before m-d24 -> event USER_CREDIT, both first_* filled;
 --          also a credit pack with NULL credit_pack_id (L3)
---     d25  only credit packs (cp-d25-1, cp-d25-2)
+--     d25  only credit packs (cp-d25-1, and cp-d25-2 with purchased_at NULL -> created_at)
 --     d26  m-d26 with purchased_at and created_at NULL (not usable, L3), cp with blank id
 --          '   ' (L3) -> LEAD
 --     d27  m-d27-a purchased_at NULL created 2026-01-01 (time = created_at, L3) beats
@@ -419,7 +420,10 @@ values
     ('dddddddd-dddd-4ddd-8ddd-000000000063', 'b-022', 'Stanisław Instant', 'd63@example.com', '2026-03-10 17:45:00'),
     ('dddddddd-dddd-4ddd-8ddd-000000000064', 'b-024', 'Tadhg Created-Order', 'd64@example.com', '2026-01-01 08:00:00'),
     -- L7: NULL branch, event purchase has a padded branch id
-    ('dddddddd-dddd-4ddd-8ddd-000000000065', null, 'Ula Padded-Event-Branch', 'd65@example.com', '2026-02-15 15:00:00');
+    ('dddddddd-dddd-4ddd-8ddd-000000000065', null, 'Ula Padded-Event-Branch', 'd65@example.com', '2026-02-15 15:00:00'),
+    -- D2: duplicates equal up to the name -> smallest name in C order ('Zed' < 'zed'), LEAD
+    ('dddddddd-dddd-4ddd-8ddd-000000000066', 'b-023', 'zed Tie-Name', 'd66@example.com', '2026-03-20 20:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000066', 'b-023', 'Zed Tie-Name', 'd66@example.com', '2026-03-20 20:00:00');
 
 -- ---------------------------------------------------------------------------------------
 -- fct_membership_purchases (brief figure 1.5.5, with the container's real column names)
@@ -610,8 +614,8 @@ values
     -- d24 credit pack first; plus a credit pack without an id (L3)
     ('dddddddd-dddd-4ddd-8ddd-000000000024', 'b-010', 'cp-d24', '2026-01-02 09:00:00', '2026-01-02 09:00:00', '{"name": "10 Class Pack", "source": "WEBSITE"}'),
     ('dddddddd-dddd-4ddd-8ddd-000000000024', 'b-010', null, '2025-12-30 09:00:00', '2025-12-30 09:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),
-    -- d25 credit packs only
-    ('dddddddd-dddd-4ddd-8ddd-000000000025', 'b-011', 'cp-d25-2', '2026-01-25 09:00:00', '2026-01-25 09:00:00', '{"name": "20 Class Pack", "source": "FRONT_DESK"}'),
+    -- d25 credit packs only; cp-d25-2 has no purchased_at (L3: its time is created_at)
+    ('dddddddd-dddd-4ddd-8ddd-000000000025', 'b-011', 'cp-d25-2', null, '2026-01-25 09:00:00', '{"name": "20 Class Pack", "source": "FRONT_DESK"}'),
     ('dddddddd-dddd-4ddd-8ddd-000000000025', 'b-011', 'cp-d25-1', '2026-01-05 09:00:00', '2026-01-05 09:00:00', '{"name": "5 Class Pack", "source": "FRONT_DESK"}'),
     -- L3: d26 blank credit pack id
     ('dddddddd-dddd-4ddd-8ddd-000000000026', 'b-012', '   ', '2026-01-26 09:00:00', '2026-01-26 09:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),
