@@ -797,6 +797,410 @@ reset client_min_messages;
 -- <<< section: glofox
 
 -- >>> section: app (user activity, spec user-activity.md)
+-- The app replica tables of spec user-activity.md (Sources), with sample data written by us.
+-- Deterministic: setseed() fixes random(), and every random() is drawn in generate_series
+-- order. The sample spans 2025-10-01 .. 2026-03-31 so that, for the README's as-of date
+-- 2026-03-31 (window [2026-03-02, 2026-04-01), retention cohort [2026-01-31, 2026-03-02)),
+-- every metric A5-A10 is non-trivial. data/payments/payments_sample.jsonl (loaded by
+-- `make run` with `glofox load-payments`) adds later documents and re-deliveries.
+-- Only the columns of the spec; app.payment_loads is the loader's own log (A3).
+-- The NOTICEs of "drop ... if exists" on a fresh database are noise: hidden in this section.
+set client_min_messages = warning;
+
+create schema if not exists app;
+
+drop table if exists app.payment_loads;
+drop table if exists app.payment_events;
+drop table if exists app.messages;
+drop table if exists app.conversations;
+drop table if exists app.users;
+
+create table app.users (
+    id uuid,
+    created_at timestamp,
+    last_active timestamp
+);
+
+create table app.conversations (
+    id uuid,
+    created_at timestamp
+);
+
+create table app.messages (
+    id uuid,
+    conversation_id uuid,
+    user_id uuid,
+    created_at timestamp
+);
+
+create table app.payment_events (
+    document jsonb not null,
+    loaded_at timestamptz not null default now()
+);
+
+-- The load log of `glofox load-payments` (the loader creates it too when it is missing).
+-- Dropped and recreated with payment_events, so a reload of setup.sql lets the sample
+-- stream load again.
+create table app.payment_loads (
+    load_id bigint generated always as identity primary key,
+    file_name text not null,
+    sha256 text not null,
+    file_bytes bigint not null,
+    lines_read bigint not null,
+    lines_loaded bigint not null,
+    lines_rejected bigint not null,
+    lines_blank bigint not null,
+    forced boolean not null,
+    loaded_at timestamptz not null default now()
+);
+
+-- Fix random() for this session (DO: no result set in psql's output).
+do $$ begin perform setseed(0.3); end $$;
+
+-- Users 1/2: the gym members of public.dim_user, same ids. Only ids that are UUIDs once
+-- trimmed are cast (the dirty ones stay gym-only); one app user per id, signed up within
+-- two hours of the gym record's created_at (a gym user with no created_at gets none).
+insert into app.users (id, created_at)
+with valid_members as (
+    select
+        lower(trim(dim_user.user_id)) as id_text,
+        dim_user.created_at
+    from public.dim_user as dim_user
+    where trim(dim_user.user_id) ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+),
+
+first_per_id as (
+    select
+        id_text,
+        min(created_at) as created_at
+    from valid_members
+    group by id_text
+)
+
+select
+    cast(id_text as uuid) as id,
+    created_at + make_interval(mins => abs(hashtext(id_text)) % 120) as created_at
+from first_per_id
+order by id_text;
+
+-- Users 2/2: 50 app users who are not gym members, signed up over the six months.
+insert into app.users (id, created_at)
+select
+    cast(md5('glofox-app-user-' || n) as uuid) as id,
+    timestamp '2025-10-01' + random() * interval '182 days' as created_at
+from generate_series(1, 50) as n;
+
+-- A stable shuffled order of the users, for the random draws below.
+create temporary table sample_users as
+select
+    row_number() over (order by md5(cast(id as text))) as user_no,
+    id,
+    -- when the user can start writing and paying: the signup, clamped to the sample's span
+    -- (a NULL or implausible signup, e.g. 1900 or 2099, of a gym member counts as 2025-10-01
+    -- or 2026-03-31 12:00)
+    least(
+        greatest(coalesce(created_at, timestamp '2025-10-01'), timestamp '2025-10-01'),
+        timestamp '2026-03-31 12:00'
+    ) as active_from
+from app.users;
+
+-- 600 conversations over the six months.
+insert into app.conversations (id, created_at)
+select
+    cast(md5('glofox-app-conversation-' || n) as uuid) as id,
+    timestamp '2025-10-01' + random() * interval '182 days' as created_at
+from generate_series(1, 600) as n;
+
+-- 4,000 messages. Senders are drawn with a skew (a few chatty users), from 55%
+-- of the users only (the rest never write); each message is sent after its sender signed up,
+-- before 2026-04-01.
+insert into app.messages (id, conversation_id, user_id, created_at)
+with draws as (
+    select
+        n,
+        random() as sender_draw,
+        random() as conversation_draw,
+        random() as time_draw
+    from generate_series(1, 4000) as n
+),
+
+user_count as (
+    select count(*) as users from sample_users
+)
+
+select
+    cast(md5('glofox-app-message-' || draws.n) as uuid) as id,
+    cast(md5('glofox-app-conversation-' || (1 + floor(draws.conversation_draw * 600))) as uuid)
+        as conversation_id,
+    sample_users.id as user_id,
+    sample_users.active_from
+    + draws.time_draw * (timestamp '2026-04-01' - sample_users.active_from) as created_at
+from draws
+cross join user_count
+inner join sample_users
+    on sample_users.user_no = 1 + floor(power(draws.sender_draw, 1.5) * user_count.users * 0.55)
+order by draws.n;
+
+-- Dirty messages (A7): 24 from 8 senders unknown to app.users, 15 with a NULL sender,
+-- 3 in a conversation that is not in app.conversations. All in March 2026.
+insert into app.messages (id, conversation_id, user_id, created_at)
+select
+    cast(md5('glofox-app-message-unknown-' || n) as uuid) as id,
+    cast(md5('glofox-app-conversation-' || n) as uuid) as conversation_id,
+    cast(md5('glofox-app-unknown-sender-' || (n % 8)) as uuid) as user_id,
+    timestamp '2026-03-01' + random() * interval '30 days' as created_at
+from generate_series(1, 24) as n;
+
+insert into app.messages (id, conversation_id, user_id, created_at)
+select
+    cast(md5('glofox-app-message-anonymous-' || n) as uuid) as id,
+    cast(md5('glofox-app-conversation-' || n) as uuid) as conversation_id,
+    null as user_id,
+    timestamp '2026-03-01' + random() * interval '30 days' as created_at
+from generate_series(1, 15) as n;
+
+insert into app.messages (id, conversation_id, user_id, created_at)
+select
+    cast(md5('glofox-app-message-orphan-' || n) as uuid) as id,
+    cast(md5('glofox-app-conversation-missing') as uuid) as conversation_id,
+    sample_users.id as user_id,
+    timestamp '2026-03-10' + n * interval '1 day' as created_at
+from generate_series(1, 3) as n
+inner join sample_users on sample_users.user_no = n;
+
+-- last_active: the user's latest message, else the signup.
+update app.users
+set last_active = coalesce(
+    (select max(messages.created_at) from app.messages as messages where messages.user_id = users.id),
+    users.created_at
+);
+
+-- Payments. 40% of the users pay: a first payment 0-20 days after signup (or after
+-- 2025-10-01), then up to 5 more, each 2-50 days after the previous one, so some follow-ups
+-- come within 30 days (A10 retained) and some later (not retained). Payments after
+-- 2026-03-31 are not in setup.sql (the sample stream file has some).
+create temporary table sample_payments as
+with payers as (
+    select
+        sample_users.id,
+        sample_users.active_from,
+        1 + floor(random() * 6) as payment_count,
+        random() * interval '20 days' as first_delay
+    from sample_users
+    where sample_users.user_no % 5 in (0, 3)
+    order by sample_users.user_no
+),
+
+gaps as (
+    select
+        payers.id,
+        k,
+        payers.active_from + payers.first_delay
+        + sum(case when k = 1 then interval '0' else interval '2 days' + random() * interval '48 days' end)
+            over (partition by payers.id order by k) as paid_at,
+        round(cast(5 + random() * 145 as numeric), 2) as amount
+    from payers
+    cross join lateral generate_series(1, cast(payers.payment_count as int)) as k
+)
+
+select
+    row_number() over (order by gaps.paid_at, gaps.id) as n,
+    gaps.id as user_id,
+    gaps.paid_at,
+    gaps.amount
+from gaps
+where gaps.paid_at < timestamp '2026-04-01';
+
+-- Every shape the spec allows (A1, A2), cycling over the payments:
+--   _id: {"$oid": "<24 hex>"} (7 in 10), a plain string (3 in 10), padded with blanks (1 in 50);
+--   user_id: the UUID in lower case, upper case for 1 in 97;
+--   payment_amount: a JSON number, a numeric string, {"$numberDecimal": "..."};
+--   transaction_date: {"$date": ISO Z}, {"$date": {"$numberLong": ms}}, ISO with +02:00,
+--   ISO with Z, ISO with no offset (UTC), a date alone (midnight UTC), ISO with -05:00,
+--   {"$date": ISO with +01:00 and microseconds}.
+-- loaded_at: a few minutes to a day after the payment.
+insert into app.payment_events (document, loaded_at)
+select
+    jsonb_build_object(
+        '_id',
+        case
+            when n % 50 = 3 then to_jsonb('  pay_' || lpad(cast(n as text), 6, '0') || ' ')
+            when n % 10 < 7 then jsonb_build_object('$oid', substr(md5('glofox-pay-' || n), 1, 24))
+            else to_jsonb('pay_' || lpad(cast(n as text), 6, '0'))
+        end,
+        'user_id',
+        case
+            when n % 97 = 5 then upper(cast(user_id as text))
+            else cast(user_id as text)
+        end,
+        'payment_amount',
+        case n % 3
+            when 0 then to_jsonb(amount)
+            when 1 then to_jsonb(cast(amount as text))
+            else jsonb_build_object('$numberDecimal', cast(amount as text))
+        end,
+        'transaction_date',
+        case n % 8
+            when 0 then jsonb_build_object('$date', to_char(paid_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+            when 1 then jsonb_build_object(
+                '$date',
+                jsonb_build_object(
+                    '$numberLong',
+                    cast(cast(floor(extract(epoch from paid_at) * 1000) as bigint) as text)
+                )
+            )
+            when 2 then to_jsonb(to_char(paid_at + interval '2 hours', 'YYYY-MM-DD"T"HH24:MI:SS"+02:00"'))
+            when 3 then to_jsonb(to_char(paid_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+            when 4 then to_jsonb(to_char(paid_at, 'YYYY-MM-DD"T"HH24:MI:SS'))
+            when 5 then to_jsonb(to_char(paid_at, 'YYYY-MM-DD'))
+            when 6 then to_jsonb(to_char(paid_at - interval '5 hours', 'YYYY-MM-DD"T"HH24:MI:SS.MS"-05:00"'))
+            else jsonb_build_object(
+                '$date', to_char(paid_at + interval '1 hour', 'YYYY-MM-DD"T"HH24:MI:SS.US"+01:00"')
+            )
+        end
+    ) as document,
+    (paid_at + interval '5 minutes' + random() * interval '1 day') at time zone 'UTC' as loaded_at
+from sample_payments
+order by n;
+
+-- A1: exact re-deliveries: every 25th document loaded again two days later (same _id,
+-- same content); the first load wins. One more comes back with its _id padded with blanks
+-- (the same _id once trimmed).
+insert into app.payment_events (document, loaded_at)
+with numbered as (
+    select
+        document,
+        loaded_at,
+        row_number() over (order by loaded_at, cast(document as text)) as load_no
+    from app.payment_events
+)
+
+select
+    case
+        when load_no = 1000 and jsonb_typeof(document -> '_id') = 'string'
+            then jsonb_set(document, '{_id}', to_jsonb(' ' || (document ->> '_id') || '  '))
+        else document
+    end as document,
+    loaded_at + interval '2 days' as loaded_at
+from numbered
+where load_no % 25 = 0
+order by load_no;
+
+-- A1: re-deliveries of the same _id with other content (a later correction): the first
+-- loaded wins, so their amounts 999.99 must never count.
+insert into app.payment_events (document, loaded_at)
+select
+    jsonb_set(document, '{payment_amount}', to_jsonb(999.99)) as document,
+    loaded_at + interval '1 hour' as loaded_at
+from app.payment_events
+where loaded_at >= timestamptz '2026-03-02 00:00:00+00'
+order by loaded_at, cast(document as text)
+limit 3;
+
+-- A2: documents that are not payments, each one reason. USER1 is the non-member app user
+-- md5('glofox-app-user-1'), so a bad document would change a metric if it were counted.
+insert into app.payment_events (document, loaded_at)
+with bad_documents (document) as (
+    values
+    -- not an object
+    ('[1, 2, 3]'),
+    ('"a payment"'),
+    ('42'),
+    ('null'),
+    ('true'),
+    -- a field missing
+    ('{}'),
+    ('{"user_id": "USER1", "payment_amount": 10, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": {"$oid": "a0000000000000000000bad2"}, "payment_amount": 10, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": {"$oid": "a0000000000000000000bad3"}, "user_id": "USER1", "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": {"$oid": "a0000000000000000000bad4"}, "user_id": "USER1", "payment_amount": 10}'),
+    ('{"_id": {"$oid": "a0000000000000000000bad5"}, "user_id": "USER1", "payment_amount": null, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": null, "user_id": "USER1", "payment_amount": 10, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "   ", "user_id": "USER1", "payment_amount": 10, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": {"$oid": ""}, "user_id": "USER1", "payment_amount": 10, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    -- user_id not a UUID
+    ('{"_id": "bad-user-1", "user_id": "not-a-uuid", "payment_amount": 10, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-user-2", "user_id": 12345, "payment_amount": 10, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-user-3", "user_id": "", "payment_amount": 10, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-user-4", "user_id": {"$uuid": "USER1"}, "payment_amount": 10, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    -- amount not a finite number > 0
+    ('{"_id": "bad-amount-1", "user_id": "USER1", "payment_amount": 0, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-amount-2", "user_id": "USER1", "payment_amount": -5, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-amount-3", "user_id": "USER1", "payment_amount": "abc", "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-amount-4", "user_id": "USER1", "payment_amount": "NaN", "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-amount-5", "user_id": "USER1", "payment_amount": "Infinity", "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-amount-6", "user_id": "USER1", "payment_amount": "-Infinity", "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-amount-7", "user_id": "USER1", "payment_amount": {"$numberDecimal": "NaN"}, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-amount-8", "user_id": "USER1", "payment_amount": {"$numberDecimal": "-12.50"}, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-amount-9", "user_id": "USER1", "payment_amount": "", "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-amount-10", "user_id": "USER1", "payment_amount": true, "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-amount-11", "user_id": "USER1", "payment_amount": [10], "transaction_date": "2026-03-10T10:00:00Z"}'),
+    ('{"_id": "bad-amount-12", "user_id": "USER1", "payment_amount": "0.00", "transaction_date": "2026-03-10T10:00:00Z"}'),
+    -- date not one of the shapes, or impossible
+    ('{"_id": "bad-date-1", "user_id": "USER1", "payment_amount": 10, "transaction_date": "2026-13-01T10:00:00Z"}'),
+    ('{"_id": "bad-date-2", "user_id": "USER1", "payment_amount": 10, "transaction_date": "2026-02-30"}'),
+    ('{"_id": "bad-date-3", "user_id": "USER1", "payment_amount": 10, "transaction_date": "now"}'),
+    ('{"_id": "bad-date-4", "user_id": "USER1", "payment_amount": 10, "transaction_date": "yesterday"}'),
+    ('{"_id": "bad-date-5", "user_id": "USER1", "payment_amount": 10, "transaction_date": "epoch"}'),
+    ('{"_id": "bad-date-6", "user_id": "USER1", "payment_amount": 10, "transaction_date": "infinity"}'),
+    ('{"_id": "bad-date-7", "user_id": "USER1", "payment_amount": 10, "transaction_date": "-infinity"}'),
+    ('{"_id": "bad-date-8", "user_id": "USER1", "payment_amount": 10, "transaction_date": "garbage"}'),
+    ('{"_id": "bad-date-9", "user_id": "USER1", "payment_amount": 10, "transaction_date": ""}'),
+    ('{"_id": "bad-date-10", "user_id": "USER1", "payment_amount": 10, "transaction_date": "2026-03-10T25:00:00Z"}'),
+    ('{"_id": "bad-date-11", "user_id": "USER1", "payment_amount": 10, "transaction_date": "03/10/2026"}'),
+    ('{"_id": "bad-date-12", "user_id": "USER1", "payment_amount": 10, "transaction_date": {"$date": "2026-13-01T00:00:00Z"}}'),
+    ('{"_id": "bad-date-13", "user_id": "USER1", "payment_amount": 10, "transaction_date": {"$date": {"$numberLong": "abc"}}}'),
+    ('{"_id": "bad-date-14", "user_id": "USER1", "payment_amount": 10, "transaction_date": 1773136800000}'),
+    ('{"_id": "bad-date-15", "user_id": "USER1", "payment_amount": 10, "transaction_date": {"$date": "now"}}'),
+    ('{"_id": "bad-date-16", "user_id": "USER1", "payment_amount": 10, "transaction_date": null}')
+)
+
+select
+    cast(
+        replace(bad_documents.document, 'USER1', cast(cast(md5('glofox-app-user-1') as uuid) as text))
+        as jsonb
+    ) as document,
+    timestamptz '2026-03-11 00:00:00+00' as loaded_at
+from bad_documents;
+
+-- Payments (valid ones) by users unknown to app.users: they are payments (A2 does not
+-- require a known user) but no new user owns them, and no message joins them.
+insert into app.payment_events (document, loaded_at)
+select
+    jsonb_build_object(
+        '_id', jsonb_build_object('$oid', substr(md5('glofox-pay-unknown-' || n), 1, 24)),
+        'user_id', cast(cast(md5('glofox-app-unknown-payer-' || (n % 4)) as uuid) as text),
+        'payment_amount', to_jsonb(round(cast(10 + n * 3.25 as numeric), 2)),
+        'transaction_date', to_char(timestamp '2026-02-20' + n * interval '2 days', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+    ) as document,
+    timestamptz '2026-03-20 00:00:00+00' + n * interval '1 minute' as loaded_at
+from generate_series(1, 8) as n;
+
+-- A4 window edges for the as-of date 2026-03-31, paid by the non-member app user
+-- md5('glofox-app-user-2'): inside
+-- at 2026-03-02 00:00:00 and 2026-03-31 23:59:59.999999; outside at 2026-03-01
+-- 23:59:59.999999 and 2026-04-01 00:00:00.
+insert into app.payment_events (document, loaded_at)
+select
+    jsonb_build_object(
+        '_id', edges.id,
+        'user_id', cast(cast(md5('glofox-app-user-2') as uuid) as text),
+        'payment_amount', edges.amount,
+        'transaction_date', edges.transaction_date
+    ) as document,
+    timestamptz '2026-04-01 06:00:00+00' as loaded_at
+from (
+    values
+    ('edge-before-window', to_jsonb(1.01), to_jsonb(text '2026-03-01T23:59:59.999999Z')),
+    ('edge-window-start', to_jsonb(2.02), to_jsonb(text '2026-03-02T00:00:00Z')),
+    ('edge-window-end', to_jsonb(4.04), jsonb_build_object('$date', '2026-03-31T23:59:59.999999Z')),
+    ('edge-after-window', to_jsonb(8.08), jsonb_build_object('$date', jsonb_build_object('$numberLong', '1775001600000')))
+) as edges (id, amount, transaction_date);
+
+drop table sample_payments;
+drop table sample_users;
+
+reset client_min_messages;
 -- <<< section: app
 
 -- >>> section: experiments (spec experiments.md)

@@ -19,6 +19,11 @@ SETUP_TABLES = (
     "public.fct_membership_purchases",
     "public.fct_credit_pack_purchases",
     "public.fct_client_conversion_events_part_2",
+    # user-activity.md sources (the app section of setup.sql)
+    "app.users",
+    "app.conversations",
+    "app.messages",
+    "app.payment_events",
 )
 
 

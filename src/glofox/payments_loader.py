@@ -403,3 +403,21 @@ def load_file(
 def sample_file() -> Path:
     """The sample stream `make run` loads."""
     return settings.project_root() / "data" / "payments" / "payments_sample.jsonl"
+
+
+def load_sample(conn: settings.Connection, log: Callable[[str], None] = print) -> None:
+    """`make run`'s step: load the sample stream once; when it is loaded already, say so."""
+    path = sample_file()
+    rejects = settings.project_root() / "outputs" / (path.stem + ".rejects.jsonl")
+    try:
+        summary = load_file(conn, path, rejects_path=rejects, progress=False)
+    except AlreadyLoaded as loaded:
+        log(
+            f"  {path.name} is already loaded (on {loaded.loaded_at:%Y-%m-%d %H:%M:%S %Z});"
+            " nothing to do."
+        )
+        return
+    except LoadError as error:
+        raise SystemExit(f"glofox: loading the sample payment stream failed: {error}") from error
+    for line in summary.lines():
+        log(f"  {line}")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from glofox import database, dbt_runner, embedded_postgres, export, settings
+from glofox import database, dbt_runner, embedded_postgres, export, payments_loader, settings
 from glofox.dashboard import role as dashboard_role
 
 
 def run(full_refresh: bool = False) -> int:
     print("[1/3] Database")
     conn = database.up()
+    # Spec A3: the sample payment stream (data/payments/); a second run finds it loaded.
+    payments_loader.load_sample(conn)
 
     print("[2/3] dbt build (models, seeds and tests)")
     args = ["dbt", "build"]
