@@ -1,0 +1,16 @@
+{#- L6 / D5: a query listing the time-zone names the engine knows, one column `timezone_id`.
+    PostgreSQL lists them in pg_timezone_names (links such as Asia/Calcutta included). -#}
+{% macro known_time_zones() -%}
+    {{ return(adapter.dispatch('known_time_zones', 'glofox_analytics')()) }}
+{%- endmacro %}
+
+{% macro default__known_time_zones() -%}
+    {{ exceptions.raise_compiler_error(
+        "known_time_zones() has no variant for the adapter '" ~ adapter.type() ~ "': add a "
+        ~ adapter.type() ~ "__known_time_zones macro that selects the zone names as timezone_id."
+    ) }}
+{%- endmacro %}
+
+{% macro postgres__known_time_zones() -%}
+    select cast(name as varchar) as timezone_id from pg_catalog.pg_timezone_names
+{%- endmacro %}

@@ -1,0 +1,113 @@
+-- L5: every input row of the four glofox input tables that no mart uses, with the rule that set
+-- it aside (L2 users, L3 purchases, L5 purchases of unknown users, L6 branches), the reason and
+-- the row's identifying values (after L1 cleaning). Reads the very fate columns the lead models
+-- filter on, so input rows = used rows + audited rows (tests/lead_conversions).
+with
+
+branches as (
+    select * from {{ ref('stg_glofox__branches') }}
+    where set_aside_rule_id is not null
+),
+
+users as (
+    select * from {{ ref('stg_glofox__users') }}
+    where set_aside_rule_id is not null
+),
+
+memberships as (
+    select * from {{ ref('stg_glofox__membership_purchases') }}
+    where set_aside_rule_id is not null
+),
+
+credit_packs as (
+    select * from {{ ref('stg_glofox__credit_pack_purchases') }}
+    where set_aside_rule_id is not null
+),
+
+purchases_of_unknown_users as (
+    select * from {{ ref('int_purchases_ranked') }}
+    where set_aside_rule_id is not null
+),
+
+unioned as (
+    select
+        'dim_branch' as source_table,
+        set_aside_rule_id as rule_id,
+        set_aside_reason as reason,
+        branch_id as record_id,
+        cast(null as {{ dbt.type_string() }}) as user_id,
+        branch_id,
+        created_at,
+        cast(null as {{ dbt.type_timestamp() }}) as purchased_at
+    from branches
+
+    union all
+
+    select
+        'dim_user' as source_table,
+        set_aside_rule_id as rule_id,
+        set_aside_reason as reason,
+        user_id as record_id,
+        user_id,
+        branch_id,
+        created_at,
+        cast(null as {{ dbt.type_timestamp() }}) as purchased_at
+    from users
+
+    union all
+
+    select
+        'fct_membership_purchases' as source_table,
+        set_aside_rule_id as rule_id,
+        set_aside_reason as reason,
+        membership_id as record_id,
+        user_id,
+        branch_id,
+        created_at,
+        effective_purchased_at as purchased_at
+    from memberships
+
+    union all
+
+    select
+        'fct_credit_pack_purchases' as source_table,
+        set_aside_rule_id as rule_id,
+        set_aside_reason as reason,
+        credit_pack_id as record_id,
+        user_id,
+        branch_id,
+        created_at,
+        effective_purchased_at as purchased_at
+    from credit_packs
+
+    union all
+
+    select
+        case purchase_type
+            when 'MEMBERSHIP' then 'fct_membership_purchases'
+            else 'fct_credit_pack_purchases'
+        end as source_table,
+        set_aside_rule_id as rule_id,
+        set_aside_reason as reason,
+        purchase_id as record_id,
+        user_id,
+        branch_id,
+        created_at,
+        effective_purchased_at as purchased_at
+    from purchases_of_unknown_users
+),
+
+final as (
+    select
+        cast(source_table as {{ dbt.type_string() }}) as source_table,
+        cast(rule_id as {{ dbt.type_string() }}) as rule_id,
+        cast(reason as {{ dbt.type_string() }}) as reason,
+        cast(record_id as {{ dbt.type_string() }}) as record_id,
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(branch_id as {{ dbt.type_string() }}) as branch_id,
+        created_at,
+        purchased_at
+    from unioned
+)
+
+select * from final
