@@ -106,9 +106,12 @@
 --          values, d46 number document, d47 boolean document, d48 number/boolean values
 --          ('12', 'true'), d49 '1.50' / '1e2' kept as written, d50 '-0' / 'false',
 --          d51 duplicate keys (last wins: 'B'), d52 '  Padded  ' / tab (-> 'Padded', NULL),
---          d53 '' / '   ' (-> NULL), d54 name null / 'APP', d55 "\u0000" in name (-> NULL,
---          no error), d56 'NAME' / 'Source' keys (case-sensitive -> NULL);
---          d40..d49 are memberships, d50..d56 credit packs
+--          d53 '' / '   ' (-> NULL), d54 name null / 'MOBILE_APP', d55 "\u0000" in the name
+--          (-> name NULL, source 'WEBSITE', no error), d56 'NAME' / 'Source' keys
+--          (case-sensitive -> NULL); d40..d49 are memberships, d50..d56 credit packs
+--     d67  m-d67 name "C:\\u0000 Studio" (escaped backslash: text 'C:\u0000 Studio'), source
+--          "\ud800" (unpaired surrogate -> NULL)
+--     d68  cp-d68 name with a surrogate pair "\ud83d\udcaa" -> 'Power Hour' + emoji
 --     m-n01, m-n02, cp-n01, cp-n02: purchases with a NULL / blank / tab user_id -> not usable (L3)
 --     d62  fractional seconds kept (2026-01-10 10:00:00.123456)
 --     d64  m-d64 bought 2026-01-10 (created 01-20), cp-d64 bought 01-12 (created 01-01)
@@ -423,7 +426,10 @@ values
     ('dddddddd-dddd-4ddd-8ddd-000000000065', null, 'Ula Padded-Event-Branch', 'd65@example.com', '2026-02-15 15:00:00'),
     -- D2: duplicates equal up to the name -> smallest name in C order ('Zed' < 'zed'), LEAD
     ('dddddddd-dddd-4ddd-8ddd-000000000066', 'b-023', 'zed Tie-Name', 'd66@example.com', '2026-03-20 20:00:00'),
-    ('dddddddd-dddd-4ddd-8ddd-000000000066', 'b-023', 'Zed Tie-Name', 'd66@example.com', '2026-03-20 20:00:00');
+    ('dddddddd-dddd-4ddd-8ddd-000000000066', 'b-023', 'Zed Tie-Name', 'd66@example.com', '2026-03-20 20:00:00'),
+    -- L4 / D4: JSON escapes (purchases below)
+    ('dddddddd-dddd-4ddd-8ddd-000000000067', 'b-022', 'Json Escaped-Backslash', 'd67@example.com', '2026-03-21 09:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000068', 'b-005', 'Json Surrogate-Pair', 'd68@example.com', '2026-03-21 09:00:00');
 
 -- ---------------------------------------------------------------------------------------
 -- fct_membership_purchases (brief figure 1.5.5, with the container's real column names)
@@ -540,6 +546,10 @@ values
     ('dddddddd-dddd-4ddd-8ddd-000000000062', 'b-023', 'm-d62', '2026-01-10 10:00:00.123456', '2026-01-10 10:00:00.5', '{"name": "Seafront Monthly", "source": "WEBSITE"}'),
     ('dddddddd-dddd-4ddd-8ddd-000000000063', 'b-022', 'm-d63', '2026-03-10 17:45:00', '2026-03-10 17:45:00', '{"name": "Karnet Open", "source": "FRONT_DESK"}'),
     ('dddddddd-dddd-4ddd-8ddd-000000000064', 'b-024', 'm-d64', '2026-01-10 08:00:00', '2026-01-20 08:00:00', '{"name": "Karnet Open", "source": "WEBSITE"}'),
+    -- L4 / D4: d67 name holds an escaped backslash ("\\u0000" is the 6 characters \u0000, a
+    -- valid text), source an unpaired surrogate (cannot become text -> NULL; and PostgreSQL's
+    -- ->> fails on every key of such a document, so the name must still be read)
+    ('dddddddd-dddd-4ddd-8ddd-000000000067', 'b-022', 'm-d67', '2026-03-22 09:00:00', '2026-03-22 09:00:00', '{"name": "C:\\u0000 Studio", "source": "\ud800"}'),
     -- L1 + L7: d65's event has a padded branch id
     ('dddddddd-dddd-4ddd-8ddd-000000000065', '  b-008 ', 'm-d65', '2026-02-16 15:00:00', '2026-02-16 15:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
     -- L3: not usable: NULL / blank user_id, NULL / blank membership_id
@@ -632,6 +642,9 @@ values
     ('dddddddd-dddd-4ddd-8ddd-000000000054', 'b-015', 'cp-d54', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"name": null, "source": "MOBILE_APP"}'),
     ('dddddddd-dddd-4ddd-8ddd-000000000055', 'b-016', 'cp-d55', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"name": "bad\u0000name", "source": "WEBSITE"}'),
     ('dddddddd-dddd-4ddd-8ddd-000000000056', 'b-017', 'cp-d56', '2026-02-11 10:00:00', '2026-02-11 10:00:00', '{"NAME": "Upper", "Source": "WEBSITE"}'),
+    -- L4 / D4: d68 a valid surrogate pair (an emoji) reads as text; d55 above: only the name
+    -- holds \u0000, the source 'WEBSITE' is still read (-> name NULL, source 'WEBSITE')
+    ('dddddddd-dddd-4ddd-8ddd-000000000068', 'b-005', 'cp-d68', '2026-03-22 09:00:00', '2026-03-22 09:00:00', '{"name": "Power Hour \ud83d\udcaa", "source": "MOBILE_APP"}'),
     -- L6: Jakarta (invalid zone -> capital)
     ('dddddddd-dddd-4ddd-8ddd-000000000058', 'b-016', 'cp-d58', '2026-03-15 04:00:00', '2026-03-15 04:00:00', '{"name": "10 Class Pack", "source": "WEBSITE"}'),
     -- d64: bought after m-d64 although created earlier -> event stays MEMBERSHIP
