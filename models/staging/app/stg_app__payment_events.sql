@@ -142,9 +142,10 @@ parsed as (
                 )
             -- Epoch milliseconds, exact: whole seconds plus the remaining milliseconds.
             when is_epoch_ms
-                then cast('1970-01-01' as {{ dbt.type_timestamp() }})
-                + (cast(date_epoch_ms_text as bigint) / 1000) * interval '1 second'
-                + (cast(date_epoch_ms_text as bigint) % 1000) * interval '1 millisecond'
+                then
+                    cast('1970-01-01' as {{ dbt.type_timestamp() }})
+                    + (cast(date_epoch_ms_text as bigint) / 1000) * interval '1 second'
+                    + (cast(date_epoch_ms_text as bigint) % 1000) * interval '1 millisecond'
         end as paid_at
 
     from dated
@@ -210,19 +211,22 @@ final as (
             when 'not_an_object' then 'document is a JSON ' || document_type || ', not an object'
             when 'missing_id' then '_id is missing, blank, or not a string or {"$oid": string}'
             when 'duplicate_id'
-                then 'duplicate of _id ' || payment_id || ': event_row_id '
-                || first_event_row_id || ', loaded first, is kept'
+                then
+                    'duplicate of _id ' || payment_id || ': event_row_id '
+                    || first_event_row_id || ', loaded first, is kept'
             when 'missing_user_id' then 'user_id is missing or null'
             when 'invalid_user_id' then 'user_id is not a UUID string'
             when 'missing_amount' then 'payment_amount is missing or null'
             when 'amount_wrong_type'
-                then 'payment_amount is not a number, a numeric string or {"$numberDecimal": string}'
+                then
+                    'payment_amount is not a number, a numeric string or {"$numberDecimal": string}'
             when 'amount_not_numeric' then 'payment_amount is not a finite number'
             when 'amount_not_positive' then 'payment_amount is not greater than 0'
             when 'missing_date' then 'transaction_date is missing or null'
             when 'date_wrong_shape'
-                then 'transaction_date is not a string, {"$date": string} '
-                || 'or {"$date": {"$numberLong": string}}'
+                then
+                    'transaction_date is not a string, {"$date": string} '
+                    || 'or {"$date": {"$numberLong": string}}'
             when 'date_unparseable'
                 then 'transaction_date is neither strict ISO-8601 nor epoch milliseconds'
             when 'date_impossible'
