@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import PROJECT_ROOT, ScratchDatabase
 
 from glofox import payments_loader
 from glofox.payments_loader import AlreadyLoaded, LoadError, load_file
+from harness import PROJECT_ROOT, ScratchDatabase
 
 SPEC_DDL = """
 create schema if not exists app;
