@@ -822,11 +822,13 @@ set client_min_messages = warning;
 
 create schema if not exists app;
 
-drop table if exists app.payment_loads;
-drop table if exists app.payment_events;
-drop table if exists app.messages;
-drop table if exists app.conversations;
-drop table if exists app.users;
+-- CASCADE: on a reload the dbt staging views built on these tables are dropped too; the
+-- next `dbt build` recreates them.
+drop table if exists app.payment_loads cascade;
+drop table if exists app.payment_events cascade;
+drop table if exists app.messages cascade;
+drop table if exists app.conversations cascade;
+drop table if exists app.users cascade;
 
 create table app.users (
     id uuid,
