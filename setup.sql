@@ -1219,4 +1219,147 @@ reset client_min_messages;
 -- <<< section: app
 
 -- >>> section: experiments (spec experiments.md)
+-- The A/B test assignments of spec experiments.md (Source), with one sample experiment
+-- written by us: `onboarding_checklist`, launched 2025-10-01, assigns every new app user at
+-- signup (assigned_at = app.users.created_at) to control or treatment, 50/50, by a hash of
+-- the user id (deterministic, no random()). Needs the app section above (app.users,
+-- app.messages, app.conversations).
+--
+-- Planted effect (the report must recover it; tests/python/test_experiment_report.py):
+-- a treatment user is "nudged" with probability 0.60 (another hash of the id), and a nudged
+-- user sends one extra message 0-27 days after signup, inside the 30-day conversion window
+-- (E3). So treatment lifts 30-day conversion by 0.60 x (1 - baseline) in expectation: with
+-- the sample's baseline of about 70%, about +18 percentage points. Retention (E4) depends on
+-- payments only: its true effect is 0.
+--
+-- Also in the data, as in a real assignment log:
+-- - repeated exposures: about 1 user in 3 is logged again 1-3 times, same variant, later
+--   (E1 keeps the earliest);
+-- - crossovers: 8 users are logged later in the other variant too (E1 excludes them and
+--   counts them);
+-- - dirty rows, set aside by the models with a reason: a NULL user_id, a NULL assigned_at,
+--   an unknown variant 'holdout'; and a variant written ' Treatment' (trimmed and
+--   lower-cased, it is used).
+set client_min_messages = warning;
+
+drop table if exists app.experiment_assignments;
+
+create table app.experiment_assignments (
+    user_id uuid,
+    experiment_key text,
+    variant text,
+    assigned_at timestamp
+);
+
+-- The experiment's users: app users who signed up since the launch, before the sample's end
+-- (a NULL or implausible signup, e.g. 1900 or 2100, is not a new user of the experiment).
+create temporary table experiment_users as
+select
+    users.id as user_id,
+    users.created_at as signed_up_at,
+    decode(md5('onboarding_checklist:' || cast(users.id as text)), 'hex') as user_hash
+from app.users as users
+where
+    users.created_at >= timestamp '2025-10-01'
+    and users.created_at < timestamp '2026-04-01';
+
+-- First exposures: at signup, 50/50 by the first byte of the hash.
+insert into app.experiment_assignments (user_id, experiment_key, variant, assigned_at)
+select
+    user_id,
+    'onboarding_checklist' as experiment_key,
+    case when get_byte(user_hash, 0) % 2 = 0 then 'control' else 'treatment' end as variant,
+    signed_up_at as assigned_at
+from experiment_users
+order by user_id;
+
+-- Repeated exposures (E1): same variant, 1-3 more times, each 1-9 days after the previous.
+insert into app.experiment_assignments (user_id, experiment_key, variant, assigned_at)
+select
+    experiment_users.user_id,
+    'onboarding_checklist' as experiment_key,
+    case when get_byte(experiment_users.user_hash, 0) % 2 = 0 then 'control' else 'treatment' end
+        as variant,
+    experiment_users.signed_up_at
+    + repeat_no * make_interval(days => 1 + get_byte(experiment_users.user_hash, 3) % 9)
+    + make_interval(mins => get_byte(experiment_users.user_hash, 4)) as assigned_at
+from experiment_users
+cross join lateral generate_series(1, 1 + get_byte(experiment_users.user_hash, 2) % 3) as repeat_no
+where get_byte(experiment_users.user_hash, 2) % 3 = 0
+order by experiment_users.user_id, repeat_no;
+
+-- Crossovers (E1): the 8 users with the smallest hashes (among those who signed up before
+-- 2026-03-01) are logged in the other variant too, 2 days after signup.
+insert into app.experiment_assignments (user_id, experiment_key, variant, assigned_at)
+select
+    user_id,
+    'onboarding_checklist' as experiment_key,
+    case when get_byte(user_hash, 0) % 2 = 0 then 'treatment' else 'control' end as variant,
+    signed_up_at + interval '2 days' as assigned_at
+from experiment_users
+where signed_up_at < timestamp '2026-03-01'
+order by user_hash
+limit 8;
+
+-- Dirty rows: each is set aside by the models with its reason; the last one is used.
+insert into app.experiment_assignments (user_id, experiment_key, variant, assigned_at)
+select user_id, experiment_key, variant, assigned_at
+from (
+    values
+    (cast(null as uuid), 'onboarding_checklist', 'control', timestamp '2025-12-01 10:00:00'),
+    (cast(md5('glofox-app-user-1') as uuid), 'onboarding_checklist', 'control', cast(null as timestamp)),
+    (cast(md5('glofox-app-user-2') as uuid), 'onboarding_checklist', 'holdout', timestamp '2025-12-02 10:00:00')
+) as dirty (user_id, experiment_key, variant, assigned_at);
+
+update app.experiment_assignments
+set variant = ' Treatment'
+where (user_id, assigned_at) = (
+    select user_id, assigned_at
+    from app.experiment_assignments
+    where variant = 'treatment'
+    order by assigned_at, user_id
+    limit 1
+);
+
+-- The planted effect: nudged treatment users (first exposure in treatment, hash bytes 5-6
+-- below 0.60 x 65536, not crossovers) send one message 0-27 days and a few hours after
+-- signup, in one of the app section's conversations. Only messages before the sample's end
+-- (2026-04-01) are written.
+insert into app.messages (id, conversation_id, user_id, created_at)
+select
+    cast(md5('glofox-experiment-nudge-' || cast(experiment_users.user_id as text)) as uuid) as id,
+    cast(md5('glofox-app-conversation-' || (1 + get_byte(experiment_users.user_hash, 7) % 600)) as uuid)
+        as conversation_id,
+    experiment_users.user_id,
+    experiment_users.signed_up_at
+    + make_interval(days => get_byte(experiment_users.user_hash, 8) % 28)
+    + make_interval(mins => get_byte(experiment_users.user_hash, 9) * 5) as created_at
+from experiment_users
+where
+    get_byte(experiment_users.user_hash, 0) % 2 = 1
+    and get_byte(experiment_users.user_hash, 5) * 256 + get_byte(experiment_users.user_hash, 6)
+    < 0.60 * 65536
+    and not exists (
+        select 1
+        from app.experiment_assignments as assignments
+        where
+            assignments.user_id = experiment_users.user_id
+            and assignments.variant = 'control'
+    )
+    and experiment_users.signed_up_at
+    + make_interval(days => get_byte(experiment_users.user_hash, 8) % 28)
+    + make_interval(mins => get_byte(experiment_users.user_hash, 9) * 5) < timestamp '2026-04-01'
+order by experiment_users.user_id;
+
+-- last_active follows the messages (as the app section sets it).
+update app.users as users
+set last_active = greatest(users.last_active, nudges.created_at)
+from app.messages as nudges
+where
+    nudges.user_id = users.id
+    and nudges.id = cast(md5('glofox-experiment-nudge-' || cast(users.id as text)) as uuid);
+
+drop table experiment_users;
+
+reset client_min_messages;
 -- <<< section: experiments
