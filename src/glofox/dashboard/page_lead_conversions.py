@@ -68,9 +68,29 @@ _MEMBERS = sql.SQL(
             and lead_status = 'CLIENT'
     ),
 
-    branches as (
-        select branch_id, branch_name, country
+    -- Countries are grouped case-insensitively ('poland' and 'Poland' are kept as given in
+    -- dim_branches, L1); the label is the most common spelling.
+    spellings as (
+        select lower(country) as country_key, country, count(*) as branches
         from marts.dim_branches
+        where country is not null
+        group by lower(country), country
+    ),
+
+    canonical_countries as (
+        select distinct on (country_key) country_key, country
+        from spellings
+        order by country_key, branches desc, country
+    ),
+
+    branches as (
+        select
+            dim_branches.branch_id,
+            dim_branches.name as branch_name,
+            canonical_countries.country
+        from marts.dim_branches
+        left join canonical_countries
+            on lower(dim_branches.country) = canonical_countries.country_key
     ),
 
     joined as (
@@ -128,26 +148,18 @@ _MEMBERS = sql.SQL(
 
 Q_OPTIONS = queries.register(
     "lead_options",
-    sql.SQL(
+    _MEMBERS
+    + sql.SQL(
         """
-        select 'country' as kind, coalesce(dim_branches.country, '(unknown)') as value
-        from marts.fct_lead_conversions
-        left join marts.dim_branches
-            on fct_lead_conversions.branch_id = dim_branches.branch_id
+        select 'country' as kind, country as value from members
         union
-        select
-            'branch',
-            coalesce(dim_branches.branch_name, fct_lead_conversions.branch_id, '(no branch)')
-        from marts.fct_lead_conversions
-        left join marts.dim_branches
-            on fct_lead_conversions.branch_id = dim_branches.branch_id
+        select 'branch', branch from members
+        union
+        select 'cohort', signup_month from members
         union
         select 'source', coalesce(client_conversion_event_source, '(no source)')
         from marts.fct_lead_conversions
         where lead_status = 'CLIENT'
-        union
-        select 'cohort', coalesce(to_char(local_user_created_at, 'YYYY-MM'), '(unknown)')
-        from marts.fct_lead_conversions
         order by 1, 2
         """
     ),
@@ -198,6 +210,8 @@ Q_BUCKETS = queries.register(
 
 def _breakdown_query(dimension: str) -> sql.Composable:
     column = sql.Identifier(DIMENSIONS[dimension][1])
+    # Cohorts read in time order; the other dimensions biggest first.
+    order = sql.SQL("value") if dimension == "cohort" else sql.SQL("leads desc, value")
     if dimension == "source":
         # Leads have no source: each source's clients over all leads in scope.
         return _MEMBERS + sql.SQL(
@@ -220,9 +234,9 @@ def _breakdown_query(dimension: str) -> sql.Composable:
             count(*) filter (where converted) as clients
         from members
         group by {column}
-        order by leads desc, value
+        order by {order}
         """
-    ).format(column=column)
+    ).format(column=column, order=order)
 
 
 def _drill_query(dimension: str) -> sql.Composable:
@@ -270,7 +284,8 @@ Q_DRILL_COUNT = {
 
 
 def _options(version: str) -> dict[str, list[str]]:
-    frame = queries.frame(Q_OPTIONS, version)
+    everything = {"countries": [], "branches": [], "sources": [], "cohorts": []}
+    frame = queries.frame(Q_OPTIONS, version, event_filter="ALL", window_days=None, **everything)
     return {kind: frame.loc[frame["kind"] == kind, "value"].tolist() for kind in DIMENSIONS}
 
 
@@ -400,7 +415,7 @@ def _breakdown(version: str, params: dict[str, Any]) -> str:
         alt.Chart(chart_data.head(40))
         .mark_bar()
         .encode(
-            x=alt.X("value:N", title=label, sort="-y"),
+            x=alt.X("value:N", title=label, sort=None if dimension == "cohort" else "-y"),
             y=alt.Y("rate:Q", title="Conversion rate", axis=alt.Axis(format="%")),
             tooltip=[
                 alt.Tooltip("value:N", title=label),
