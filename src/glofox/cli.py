@@ -147,12 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="load a JSON Lines payment stream into app.payment_events (spec A3)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "Stream FILE (one document a line, as mongoexport writes it) into "
-            "app.payment_events, in one transaction. Lines that are not JSON go to the rejects "
-            "file with their line number and the reason; the load goes on. Valid JSON is loaded "
-            "whatever it holds: the dbt audit model lists documents that are not payments (A2). "
-            "Blank lines are skipped and counted. Loading a file whose SHA-256 was loaded "
-            "before is refused unless --force (the load log is app.payment_loads)."
+            "Stream FILE (one document a line, as mongoexport writes it) into\n"
+            "app.payment_events, in one transaction (spec A3). Lines that are not JSON go to\n"
+            "the rejects file with their line number, the reason and the raw line; the load\n"
+            "goes on. Valid JSON is loaded whatever it holds: the dbt audit model lists the\n"
+            "documents that are not payments (A2). Blank lines are skipped and counted.\n"
+            "A file whose SHA-256 was loaded before is refused unless --force (the load log\n"
+            "is app.payment_loads). A progress bar shows on a terminal for files over 1 MB."
         ),
         epilog=(
             "exit codes:\n"
