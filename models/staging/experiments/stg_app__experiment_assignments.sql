@@ -1,0 +1,47 @@
+-- The assignment log (spec experiments.md, Source), one row per source row, cleaned:
+-- experiment_key trimmed, variant trimmed and lower-cased (' Treatment' is `treatment`),
+-- blanks as NULL. Nothing is dropped here; int_experiment_assignments_ranked decides what
+-- is used (E1, E2) and audit_experiments__assignments_set_aside lists the rest.
+with
+
+source as (
+
+    select * from {{ source('app', 'experiment_assignments') }}
+
+),
+
+cleaned as (
+
+    select
+        user_id,
+        nullif(btrim(experiment_key), '') as experiment_key,
+        lower(nullif(btrim(variant), '')) as variant,
+        variant as variant_as_logged,
+        assigned_at
+
+    from source
+
+),
+
+numbered as (
+
+    select
+        -- A stable id for the audit: rows identical in every column are interchangeable.
+        row_number() over (
+            order by
+                experiment_key collate "C" nulls last,
+                user_id nulls last,
+                assigned_at nulls last,
+                variant_as_logged collate "C" nulls last
+        ) as assignment_row_id,
+        user_id,
+        experiment_key,
+        variant,
+        variant_as_logged,
+        assigned_at
+
+    from cleaned
+
+)
+
+select * from numbered
