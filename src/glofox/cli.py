@@ -6,11 +6,13 @@ Each sub-command has --help. The ones `make` calls:
   glofox exec -- CMD    run CMD (dbt, sqlfluff, pytest, psql ...) against the project's database
   glofox export         write the marts as CSV under outputs/
   glofox dashboard      make dashboard: the Streamlit app over the marts (--port N)
+  glofox experiment-report / experiment-plan   A/B test result and sample size (E5-E9)
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from pathlib import Path
 
@@ -97,6 +99,39 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         role.ensure(database.up(load_setup=False))
         return 0
     return server.serve(port=args.port, address=args.address)
+
+
+def cmd_experiment_plan(args: argparse.Namespace) -> int:
+    from glofox import experiment_stats
+
+    try:
+        n = experiment_stats.sample_size_per_arm(args.baseline, args.mde, args.alpha, args.power)
+    except ValueError as error:
+        raise SystemExit(
+            f"glofox experiment-plan: {error}; rates are fractions (0.30 = 30%)."
+        ) from error
+    print(
+        f"{n} users per arm ({2 * n} in all) to detect a change of {args.mde * 100:+.1f} pp from "
+        f"a baseline of {args.baseline * 100:.1f}% with {args.power:.0%} power at alpha "
+        f"{args.alpha} (two-sided pooled two-proportion z-test, spec E8)."
+    )
+    return 0
+
+
+def cmd_experiment_report(args: argparse.Namespace) -> int:
+    from glofox import experiment_report
+
+    try:
+        text = experiment_report.run(args.experiment, args.as_of, args.format)
+    except experiment_report.ReportError as error:
+        raise SystemExit(f"glofox experiment-report: {error}") from error
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text)
+        print(f"Wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -206,7 +241,66 @@ def build_parser() -> argparse.ArgumentParser:
         help="only create/refresh the read-only role and its grants, then exit",
     )
     dash.set_defaults(func=cmd_dashboard)
+
+    plan = sub.add_parser(
+        "experiment-plan",
+        help="users per arm an A/B test needs (spec E8)",
+        description=(
+            "Pre-launch sample size: users per arm (equal arms) for a two-sided pooled "
+            "two-proportion z-test to detect an absolute change MDE from a BASELINE rate "
+            "(spec E8). Rates are fractions: 0.30 is 30%, 0.05 is 5 percentage points."
+        ),
+    )
+    plan.add_argument(
+        "--baseline", type=float, required=True, metavar="RATE", help="control rate, e.g. 0.30"
+    )
+    plan.add_argument(
+        "--mde", type=float, required=True, metavar="DIFF", help="absolute effect, e.g. 0.05"
+    )
+    plan.add_argument(
+        "--alpha", type=float, default=0.05, help="two-sided significance level (0.05)"
+    )
+    plan.add_argument("--power", type=float, default=0.8, help="power (0.8)")
+    plan.set_defaults(func=cmd_experiment_plan)
+
+    report = sub.add_parser(
+        "experiment-report",
+        help="the A/B test result of an experiment for an as-of date (spec E5-E9)",
+        description=(
+            "Read marts.experiment_arm_metrics (built by dbt for the as_of_date var) and print "
+            "the SRM check, each goal metric's arms, difference with Newcombe 95%% interval, "
+            "z-test p-value, relative lift with delta-method interval, Holm-adjusted p-values, "
+            "the minimum detectable effect, the users still in progress and a verdict "
+            "(spec E5-E9). Refuses to answer if the models were built for another date."
+        ),
+    )
+    report.add_argument(
+        "--experiment",
+        required=True,
+        metavar="KEY",
+        help="experiment_key, e.g. onboarding_checklist",
+    )
+    report.add_argument(
+        "--as-of", required=True, type=_iso_date, metavar="YYYY-MM-DD", help="the as-of date D"
+    )
+    report.add_argument(
+        "--format",
+        choices=["json", "markdown"],
+        default="markdown",
+        help="output format (markdown)",
+    )
+    report.add_argument(
+        "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+    )
+    report.set_defaults(func=cmd_experiment_report)
     return parser
+
+
+def _iso_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from error
 
 
 def main(argv: list[str] | None = None) -> int:
