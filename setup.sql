@@ -1079,8 +1079,7 @@ from sample_payments
 order by n;
 
 -- A1: exact re-deliveries: every 25th document loaded again two days later (same _id,
--- same content); the first load wins. One more comes back with its _id padded with blanks
--- (the same _id once trimmed).
+-- same content); the first load wins.
 insert into app.payment_events (document, loaded_at)
 with numbered as (
     select
@@ -1091,15 +1090,25 @@ with numbered as (
 )
 
 select
-    case
-        when load_no = 1000 and jsonb_typeof(document -> '_id') = 'string'
-            then jsonb_set(document, '{_id}', to_jsonb(' ' || (document ->> '_id') || '  '))
-        else document
-    end as document,
+    document,
     loaded_at + interval '2 days' as loaded_at
 from numbered
 where load_no % 25 = 0
 order by load_no;
+
+-- A1: a re-delivery whose string _id comes back padded with blanks: the same _id once
+-- trimmed, so it is a duplicate too (the first string-_id payment of the window).
+insert into app.payment_events (document, loaded_at)
+select
+    jsonb_set(document, '{_id}', to_jsonb(' ' || (document ->> '_id') || '  ')) as document,
+    loaded_at + interval '3 days' as loaded_at
+from app.payment_events
+where
+    jsonb_typeof(document -> '_id') = 'string'
+    and document ->> '_id' = trim(document ->> '_id')
+    and loaded_at >= timestamptz '2026-03-02 00:00:00+00'
+order by loaded_at
+limit 1;
 
 -- A1: re-deliveries of the same _id with other content (a later correction): the first
 -- loaded wins, so their amounts 999.99 must never count.

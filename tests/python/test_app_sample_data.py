@@ -117,6 +117,10 @@ BAD = {
     "exact re-delivery": "exists (select 1 from app.payment_events as later"
     " where later.document = payment_events.document"
     " and later.loaded_at > payment_events.loaded_at)",
+    "re-delivery with a padded _id": "exists (select 1 from app.payment_events as later"
+    " where trim(later.document ->> '_id') = payment_events.document ->> '_id'"
+    " and later.document ->> '_id' <> payment_events.document ->> '_id'"
+    " and later.loaded_at > payment_events.loaded_at)",
     "same _id, other content": "exists (select 1 from app.payment_events as later"
     " where later.document -> '_id' = payment_events.document -> '_id'"
     " and later.document <> payment_events.document"
