@@ -48,5 +48,5 @@ dashboard: $(STAMP) ## serve the dashboard on http://127.0.0.1:8501 (DASHBOARD_P
 stop: ## stop the embedded PostgreSQL
 	@if [ -x $(GLOFOX) ]; then $(GLOFOX) db stop; fi
 
-clean: stop ## stop the server and remove its data, dbt's target/ and outputs/
-	rm -rf .glofox target logs outputs
+clean: stop ## stop the server and remove its data and dbt's target/ (outputs/ is kept: committed answers)
+	rm -rf .glofox target logs
