@@ -3,24 +3,36 @@
 with
 
 input_rows as (
-    select 'dim_branch' as source_table, count(*) as input_row_count
+    select
+        'dim_branch' as source_table,
+        count(*) as input_row_count
     from {{ source('glofox', 'dim_branch') }}
     union all
-    select 'dim_user' as source_table, count(*) as input_row_count
+    select
+        'dim_user' as source_table,
+        count(*) as input_row_count
     from {{ source('glofox', 'dim_user') }}
     union all
-    select 'fct_membership_purchases' as source_table, count(*) as input_row_count
+    select
+        'fct_membership_purchases' as source_table,
+        count(*) as input_row_count
     from {{ source('glofox', 'fct_membership_purchases') }}
     union all
-    select 'fct_credit_pack_purchases' as source_table, count(*) as input_row_count
+    select
+        'fct_credit_pack_purchases' as source_table,
+        count(*) as input_row_count
     from {{ source('glofox', 'fct_credit_pack_purchases') }}
 ),
 
 used_rows as (
-    select 'dim_branch' as source_table, count(*) as used_row_count
+    select
+        'dim_branch' as source_table,
+        count(*) as used_row_count
     from {{ ref('dim_branches') }}
     union all
-    select 'dim_user' as source_table, count(*) as used_row_count
+    select
+        'dim_user' as source_table,
+        count(*) as used_row_count
     from {{ ref('fct_client_conversion_events') }}
     union all
     select

@@ -22,7 +22,7 @@ capital_time_zones as (
 matched as (
     select
         branches.branch_id,
-        branches.name,
+        branches.branch_name,
         branches.email,
         branches.city,
         branches.country,
@@ -40,7 +40,7 @@ matched as (
 final as (
     select
         branch_id,
-        name,
+        branch_name,
         email,
         city,
         country,

@@ -9,7 +9,7 @@ branches as (
 final as (
     select
         cast(branch_id as {{ dbt.type_string() }}) as branch_id,
-        cast(name as {{ dbt.type_string() }}) as name,
+        cast(branch_name as {{ dbt.type_string() }}) as branch_name,
         cast(email as {{ dbt.type_string() }}) as email,
         cast(city as {{ dbt.type_string() }}) as city,
         cast(country as {{ dbt.type_string() }}) as country,

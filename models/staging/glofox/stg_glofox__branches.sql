@@ -9,7 +9,7 @@ source as (
 cleaned as (
     select
         {{ clean_text('branch_id') }} as branch_id,
-        {{ clean_text('name') }} as name,
+        {{ clean_text('name') }} as branch_name,
         {{ clean_text('email') }} as email,
         {{ clean_text('city') }} as city,
         {{ clean_text('country') }} as country,
@@ -27,7 +27,7 @@ ranked as (
                 created_at asc nulls last,
                 {{ collate_bytewise('timezone_id') }} asc nulls last,
                 {{ collate_bytewise('country') }} asc nulls last,
-                {{ collate_bytewise('name') }} asc nulls last,
+                {{ collate_bytewise('branch_name') }} asc nulls last,
                 {{ collate_bytewise('email') }} asc nulls last,
                 {{ collate_bytewise('city') }} asc nulls last
         ) as branch_row_number
@@ -37,7 +37,7 @@ ranked as (
 final as (
     select
         branch_id,
-        name,
+        branch_name,
         email,
         city,
         country,

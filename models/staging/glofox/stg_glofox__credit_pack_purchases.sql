@@ -19,8 +19,12 @@ cleaned as (
         credit_pack_purchased_at,
         created_at,
         coalesce(credit_pack_purchased_at, created_at) as effective_purchased_at,
-        {{ clean_text(json_scalar_text('credit_pack_purchase_details', 'name')) }} as credit_pack_name,
-        {{ clean_text(json_scalar_text('credit_pack_purchase_details', 'source')) }} as credit_pack_source
+        {{ clean_text(
+            json_scalar_text('credit_pack_purchase_details', 'name')
+        ) }} as credit_pack_name,
+        {{ clean_text(
+            json_scalar_text('credit_pack_purchase_details', 'source')
+        ) }} as credit_pack_source
     from source
 ),
 

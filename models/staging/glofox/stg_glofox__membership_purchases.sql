@@ -19,8 +19,12 @@ cleaned as (
         membership_purchased_at,
         created_at,
         coalesce(membership_purchased_at, created_at) as effective_purchased_at,
-        {{ clean_text(json_scalar_text('membership_purchase_details', 'name')) }} as membership_name,
-        {{ clean_text(json_scalar_text('membership_purchase_details', 'source')) }} as membership_source
+        {{ clean_text(
+            json_scalar_text('membership_purchase_details', 'name')
+        ) }} as membership_name,
+        {{ clean_text(
+            json_scalar_text('membership_purchase_details', 'source')
+        ) }} as membership_source
     from source
 ),
 

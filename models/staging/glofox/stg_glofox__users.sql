@@ -10,7 +10,7 @@ cleaned as (
     select
         {{ clean_text('user_id') }} as user_id,
         {{ clean_text('branch_id') }} as branch_id,
-        {{ clean_text('name') }} as name,
+        {{ clean_text('name') }} as user_name,
         {{ clean_text('email') }} as email,
         created_at
     from source
@@ -24,7 +24,7 @@ ranked as (
             order by
                 created_at asc nulls last,
                 {{ collate_bytewise('branch_id') }} asc nulls last,
-                {{ collate_bytewise('name') }} asc nulls last,
+                {{ collate_bytewise('user_name') }} asc nulls last,
                 {{ collate_bytewise('email') }} asc nulls last
         ) as user_row_number
     from cleaned
@@ -34,7 +34,7 @@ final as (
     select
         user_id,
         branch_id,
-        name,
+        user_name,
         email,
         created_at,
         case
