@@ -16,7 +16,7 @@ import datetime
 import sys
 from pathlib import Path
 
-from glofox import database, dbt_runner, embedded_postgres, export, settings
+from glofox import activity_metrics, database, dbt_runner, embedded_postgres, export, settings
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -137,7 +137,7 @@ def cmd_experiment_report(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from glofox import pipeline
 
-    return pipeline.run(full_refresh=args.full_refresh)
+    return pipeline.run(full_refresh=args.full_refresh, as_of=args.as_of)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -221,6 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Start the database if needed, load setup.sql once, dbt build, export CSVs.",
     )
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    run.add_argument(
+        "--as-of",
+        type=_iso_date,
+        default=activity_metrics.DEFAULT_AS_OF_DATE,
+        metavar="YYYY-MM-DD",
+        help="as-of date D of the 30-day activity metrics (spec A4; default %(default)s)",
+    )
     run.set_defaults(func=cmd_run)
 
     dash = sub.add_parser(

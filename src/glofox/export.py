@@ -16,16 +16,79 @@ class CsvOutput:
     schema: str
     relation: str
     order_by: tuple[str, ...]
+    # The columns to write, in order; empty = every column of the relation.
+    columns: tuple[str, ...] = ()
 
+
+# The window columns that lead each activity deliverable CSV (spec A4).
+ACTIVITY_WINDOW = ("as_of_date", "window_start", "window_end")
 
 # One entry per answer; later issues add theirs here.
 OUTPUTS: list[CsvOutput] = [
-    CsvOutput("fct_client_conversion_events.csv", "marts", "fct_client_conversion_events", ("user_id",)),
+    CsvOutput(
+        "fct_client_conversion_events.csv", "marts", "fct_client_conversion_events", ("user_id",)
+    ),
     CsvOutput(
         "fct_lead_conversions.csv",
         "marts",
         "fct_lead_conversions",
         ("user_id", "client_conversion_event_filter"),
+    ),
+    # Spec A5-A12: one CSV per deliverable of the activity brief, for the as-of date of the run.
+    CsvOutput("activity_d1_new_users.csv", "marts", "new_users_30d", ("created_at", "id")),
+    CsvOutput(
+        "activity_d2_new_user_revenue.csv",
+        "marts",
+        "metrics_30d",
+        ("as_of_date",),
+        (*ACTIVITY_WINDOW, "new_users", "new_user_revenue"),
+    ),
+    CsvOutput(
+        "activity_d3_active_users.csv",
+        "marts",
+        "metrics_30d",
+        ("as_of_date",),
+        (*ACTIVITY_WINDOW, "active_users", "active_paying_users"),
+    ),
+    CsvOutput(
+        "activity_d4_conversion_rate.csv",
+        "marts",
+        "metrics_30d",
+        ("as_of_date",),
+        (*ACTIVITY_WINDOW, "new_users", "converted_new_users", "conversion_rate"),
+    ),
+    CsvOutput(
+        "activity_d5_retention_rate.csv",
+        "marts",
+        "metrics_30d",
+        ("as_of_date",),
+        (
+            *ACTIVITY_WINDOW,
+            "retention_cohort_start",
+            "retention_cohort_end",
+            "retention_cohort_users",
+            "retained_users",
+            "retention_rate",
+        ),
+    ),
+    CsvOutput(
+        "activity_d5_retention_by_first_payment_cohort.csv",
+        "marts",
+        "retention_by_first_payment_cohort",
+        ("cohort_grain", "cohort_start"),
+    ),
+    CsvOutput("activity_metrics_30d.csv", "marts", "metrics_30d", ("as_of_date",)),
+    CsvOutput(
+        "activity_segments_30d.csv",
+        "marts",
+        "activity_segments_30d",
+        ("branch_id", "country", "acquisition_source"),
+    ),
+    CsvOutput(
+        "activity_daily_segments_30d.csv",
+        "marts",
+        "activity_daily_segments_30d",
+        ("activity_date", "branch_id", "country", "acquisition_source"),
     ),
 ]
 
@@ -34,17 +97,31 @@ def outputs_dir() -> Path:
     return settings.project_root() / "outputs"
 
 
-def export_all(conn: settings.Connection, outputs: list[CsvOutput] | None = None) -> list[tuple[Path, int]]:
+def export_all(
+    conn: settings.Connection, outputs: list[CsvOutput] | None = None
+) -> list[tuple[Path, int]]:
     """Export every output; return (path, row count) pairs."""
     target = outputs_dir()
     target.mkdir(exist_ok=True)
     written = []
     with database.connect(conn) as db:
         for output in outputs or OUTPUTS:
-            query = sql.SQL("copy (select * from {}.{} order by {}) to stdout with (format csv, header)").format(
+            selected = (
+                sql.SQL(", ").join(sql.Identifier(c) for c in output.columns)
+                if output.columns
+                else sql.SQL("*")
+            )
+            query = sql.SQL(
+                "copy (select {} from {}.{} order by {}) to stdout with (format csv, header)"
+            ).format(
+                selected,
                 sql.Identifier(output.schema),
                 sql.Identifier(output.relation),
-                sql.SQL(", ").join(sql.SQL("{} collate \"C\"").format(sql.Identifier(c)) for c in output.order_by),
+                # Ordered by each column's text in byte order (ids, dates, UUIDs alike).
+                sql.SQL(", ").join(
+                    sql.SQL('cast({} as text) collate "C"').format(sql.Identifier(c))
+                    for c in output.order_by
+                ),
             )
             path = target / output.file_name
             with path.open("wb") as handle, db.cursor().copy(query) as copy:

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from glofox import database, dbt_runner, embedded_postgres, export, payments_loader, settings
+import datetime
+
+from glofox import (
+    activity_metrics,
+    database,
+    dbt_runner,
+    embedded_postgres,
+    export,
+    payments_loader,
+    settings,
+)
 from glofox.dashboard import role as dashboard_role
 
 
-def run(full_refresh: bool = False) -> int:
+def run(
+    full_refresh: bool = False, as_of: datetime.date = activity_metrics.DEFAULT_AS_OF_DATE
+) -> int:
     print("[1/3] Database")
     conn = database.up()
     # Spec A3: the sample payment stream (data/payments/); a second run finds it loaded.
     payments_loader.load_sample(conn)
 
     print("[2/3] dbt build (models, seeds and tests)")
-    args = ["dbt", "build"]
+    # Spec A4: the 30-day activity metrics are built for the as-of date D.
+    args = ["dbt", "build", *activity_metrics.dbt_vars(as_of)]
     if full_refresh:
         args.append("--full-refresh")
     dbt_runner.run(args, conn)
@@ -23,6 +36,11 @@ def run(full_refresh: bool = False) -> int:
     root = settings.project_root()
     for path, rows in written:
         print(f"  {path.relative_to(root)}: {rows} rows")
+    # Spec A12: the headline 30-day metrics of the as-of date.
+    headline = activity_metrics.read_headline(conn)
+    if headline is not None:
+        print()
+        print("\n".join(activity_metrics.format_headline(headline)))
     # The read-only role `make dashboard` connects with (issue 5); idempotent.
     dashboard_role.ensure(conn)
 
@@ -31,7 +49,9 @@ def run(full_refresh: bool = False) -> int:
     print(f"  database : {conn.describe()}  (password from PGPASSWORD, default 'docker')")
     if not settings.uses_external_server():
         print(f"  JDBC     : {conn.jdbc_url()}")
-        print(f"  data     : {embedded_postgres.home()}  (`make stop` stops it, `make clean` removes it)")
+        print(
+            f"  data     : {embedded_postgres.home()}  (`make stop` stops it, `make clean` removes it)"
+        )
     print("  marts    : schema marts (fct_client_conversion_events, fct_lead_conversions, ...)")
     print(f"  CSVs     : {export.outputs_dir()}")
     return 0
