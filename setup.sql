@@ -1251,7 +1251,8 @@ reset client_min_messages;
 --   lower-cased, it is used).
 set client_min_messages = warning;
 
-drop table if exists app.experiment_assignments;
+-- cascade: the dbt staging view built on it goes too (dbt rebuilds it).
+drop table if exists app.experiment_assignments cascade;
 
 create table app.experiment_assignments (
     user_id uuid,
