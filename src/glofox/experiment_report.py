@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from glofox import database, settings
@@ -326,3 +327,30 @@ def run(
     if output_format == "json":
         return json.dumps(report, indent=2, allow_nan=False) + "\n"
     return render_markdown(report)
+
+
+SAMPLE_EXPERIMENT = "onboarding_checklist"  # the sample experiment of setup.sql
+
+
+def write_reports(
+    conn: settings.Connection,
+    as_of: dt.date,
+    directory: Path,
+    experiment_key: str = SAMPLE_EXPERIMENT,
+) -> list[Path]:
+    """`make run`: the experiment's report as JSON and markdown files in `directory`.
+
+    When no report can be given for `as_of` (e.g. no window has elapsed yet), says why and
+    writes nothing, so `make run` goes on."""
+    try:
+        rows = select_rows(fetch_rows(conn), experiment_key, as_of)
+    except ReportError as error:
+        print(f"  experiment report for {experiment_key} not written: {error}")
+        return []
+    report = build_report(rows, experiment_key, as_of)
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = directory / f"experiment_report_{experiment_key}"
+    json_path, markdown_path = stem.with_suffix(".json"), stem.with_suffix(".md")
+    json_path.write_text(json.dumps(report, indent=2, allow_nan=False) + "\n")
+    markdown_path.write_text(render_markdown(report))
+    return [json_path, markdown_path]

@@ -9,6 +9,7 @@ from glofox import (
     database,
     dbt_runner,
     embedded_postgres,
+    experiment_report,
     export,
     payments_loader,
     settings,
@@ -41,6 +42,9 @@ def run(
     if headline is not None:
         print()
         print("\n".join(activity_metrics.format_headline(headline)))
+    # Spec E9: the sample experiment's report (JSON and markdown) for the same as-of date.
+    for path in experiment_report.write_reports(conn, as_of, export.outputs_dir()):
+        print(f"  {path.relative_to(root)}: experiment report")
     # The read-only role `make dashboard` connects with (issue 5); idempotent.
     dashboard_role.ensure(conn)
 
