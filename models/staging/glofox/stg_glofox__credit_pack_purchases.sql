@@ -73,7 +73,7 @@ final as (
             when effective_purchased_at is null
                 then 'credit_pack_purchased_at and created_at are both NULL'
             when credit_pack_row_number > 1
-                then 'duplicate credit_pack_id: an earlier row (D3 order) is kept'
+                then 'duplicate credit_pack_id: another row sorts first (D3 order) and is kept'
         end as set_aside_reason
     from ranked
 )
