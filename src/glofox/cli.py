@@ -7,6 +7,7 @@ Each sub-command has --help. The ones `make` calls:
   glofox export         write the marts as CSV under outputs/
   glofox dashboard      make dashboard: the Streamlit app over the marts (--port N)
   glofox experiment-report / experiment-plan   A/B test result and sample size (E5-E9)
+  glofox solution       write solution.sql from the dbt models (--check: is it current?)
 """
 
 from __future__ import annotations
@@ -131,6 +132,26 @@ def cmd_experiment_report(args: argparse.Namespace) -> int:
         print(f"Wrote {args.output}")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def cmd_solution(args: argparse.Namespace) -> int:
+    from glofox import solution
+
+    output = args.output or solution.default_output()
+    conn = database.current()
+    if args.check:
+        if solution.check(conn, output):
+            print(f"{output.name} is up to date with the dbt models.")
+            return 0
+        print(
+            f"{output} differs from what the dbt models generate now: "
+            "run `glofox solution` and commit the result.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Compiling the lead-conversion models and writing {output.name} ...")
+    solution.write(conn, output)
     return 0
 
 
@@ -300,6 +321,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
     )
     report.set_defaults(func=cmd_experiment_report)
+
+    sol = sub.add_parser(
+        "solution",
+        help="generate solution.sql from the dbt models (spec L15)",
+        description=(
+            "Compile the models the two lead-conversion marts need (dbt compile) and write them "
+            "as one psql script that rebuilds public.fct_client_conversion_events and "
+            "public.fct_lead_conversions: psql -h localhost -U postgres -d glofox -f solution.sql"
+        ),
+    )
+    sol.add_argument(
+        "--output", type=Path, metavar="FILE", help="where to write (default: solution.sql)"
+    )
+    sol.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when FILE differs from what would be generated",
+    )
+    sol.set_defaults(func=cmd_solution)
     return parser
 
 

@@ -13,6 +13,7 @@ from glofox import (
     export,
     payments_loader,
     settings,
+    solution,
 )
 from glofox.dashboard import role as dashboard_role
 
@@ -31,6 +32,8 @@ def run(
     if full_refresh:
         args.append("--full-refresh")
     dbt_runner.run(args, conn)
+    # Spec L15: solution.sql is generated from the models just built, so it never drifts.
+    solution.write(conn, solution.default_output())
 
     print("[3/3] CSV outputs")
     written = export.export_all(conn)
