@@ -296,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the A/B test result of an experiment for an as-of date (spec E5-E9)",
         description=(
             "Read marts.experiment_arm_metrics (built by dbt for the as_of_date var) and print "
-            "the SRM check, each goal metric's arms, difference with Newcombe 95%% interval, "
+            "the SRM check, each goal metric's arms, difference with Newcombe 95% interval, "
             "z-test p-value, relative lift with delta-method interval, Holm-adjusted p-values, "
             "the minimum detectable effect, the users still in progress and a verdict "
             "(spec E5-E9). Refuses to answer if the models were built for another date."

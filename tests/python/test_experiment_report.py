@@ -111,6 +111,24 @@ def test_e4_e7_sample_retention_has_no_planted_effect(sample_report):
     assert "no significant difference in 30-day retention" in sample_report["verdict"]
 
 
+def test_e6_e7_report_statistics_match_statsmodels_on_its_counts(sample_report):
+    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+    raw = []
+    for m in sample_report["metrics"]:
+        t, c = m["treatment"], m["control"]
+        _, p = proportions_ztest([t["successes"], c["successes"]], [t["n"], c["n"]])
+        ci = confint_proportions_2indep(
+            t["successes"], t["n"], c["successes"], c["n"], method="newcomb"
+        )
+        assert m["p_value"] == pytest.approx(p, rel=1e-9)
+        assert m["abs_ci"] == pytest.approx(list(ci), abs=1e-9)
+        raw.append(p)
+    _, holm, _, _ = multipletests(raw, method="holm")
+    assert [m["p_value_holm"] for m in sample_report["metrics"]] == pytest.approx(list(holm))
+
+
 def test_e1_e2_counts_match_the_per_user_outcomes(db, sample_report):
     assert sample_report["crossovers"] == PLANTED_CROSSOVERS
     rows = db.query(
