@@ -86,7 +86,7 @@ _MEMBERS = sql.SQL(
     branches as (
         select
             dim_branches.branch_id,
-            dim_branches.name as branch_name,
+            dim_branches.branch_name,
             canonical_countries.country
         from marts.dim_branches
         left join canonical_countries

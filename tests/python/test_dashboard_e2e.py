@@ -1,0 +1,403 @@
+"""The dashboard (issue 5) end to end, in headless Chromium driven by Playwright.
+
+A scratch database gets setup.sql, the sample payment stream and `dbt build`; the app is
+started as `glofox dashboard --port N` against it (so it connects with the read-only role),
+and a real browser checks that:
+  - the KPI values shown equal values queried from the marts with SQL written here;
+  - changing a filter (in the page, and through a shared URL) changes them to the right values;
+  - a drill-down shows the expected member rows, and the way back keeps the filters;
+  - without built marts the app says to run `make run`;
+  - a screenshot of each page is written to test-artifacts/dashboard/ (and copied to
+    docs/screenshots/ when GLOFOX_UPDATE_SCREENSHOTS=1 or when one is missing there).
+
+Browser: Debian's chromium (`apt-get install -y chromium chromium-driver`; `.ci/run` installs
+it). Without it the tests skip locally and FAIL under CI.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from glofox import payments_loader, settings
+from glofox.dashboard import formatting
+from harness import PROJECT_ROOT, ScratchDatabase
+
+CHROMIUM = Path(os.environ.get("GLOFOX_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AS_OF = "2026-03-31"  # the as-of date the sample data is written for (setup.sql)
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "dashboard"
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+WAIT_MS = 60_000  # how long the browser waits for the app to show a value (not an assertion)
+
+
+def require_browser() -> Any:
+    """Playwright's sync API; else skip (locally) or fail (CI) saying what to install."""
+    missing = []
+    try:
+        from playwright import sync_api
+    except ImportError:
+        sync_api = None
+        missing.append("the playwright package (`make install`)")
+    if not CHROMIUM.exists():
+        missing.append(
+            "Debian's chromium at /usr/bin/chromium "
+            "(`apt-get update && apt-get install -y chromium chromium-driver`)"
+        )
+    if missing:
+        message = "the dashboard browser tests need " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return sync_api
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class DashboardApp:
+    """`glofox dashboard --port N` against one database, as a subprocess of the test."""
+
+    def __init__(self, conn: settings.Connection, log_path: Path):
+        self.port = free_port()
+        self.log_path = log_path
+        env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+        env.update(conn.env())
+        env["GLOFOX_PROJECT_DIR"] = str(PROJECT_ROOT)
+        self.log = log_path.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "glofox.cli", "dashboard", "--port", str(self.port)],
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._wait_healthy()
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the dashboard exited early:\n{self.log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise AssertionError(f"the dashboard did not come up:\n{self.log_path.read_text()}")
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str = "", params: dict[str, Any] | None = None) -> str:
+        query = f"?{urlencode(params, doseq=True)}" if params else ""
+        return f"{self.base}/{path}{query}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+# --- fixtures -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sync_api() -> Any:
+    return require_browser()
+
+
+@pytest.fixture(scope="module")
+def built(sync_api: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScratchDatabase]:
+    db = ScratchDatabase("dashboard_e2e")
+    db.load_sql_file(PROJECT_ROOT / "setup.sql")
+    rejects = Path(tmp_path_factory.mktemp("payments")) / "rejects.jsonl"
+    payments_loader.load_file(
+        db.conn, payments_loader.sample_file(), rejects_path=rejects, progress=False
+    )
+    # seed + run: the models' own tests run in `make test`'s dbt build, not here.
+    db.dbt("seed")
+    db.dbt("run", vars={"as_of_date": AS_OF})
+    yield db
+    db.drop()
+
+
+@pytest.fixture(scope="module")
+def app(built: ScratchDatabase) -> Iterator[DashboardApp]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    running = DashboardApp(built.conn, ARTIFACTS / "app.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(sync_api: Any) -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+# --- page helpers -------------------------------------------------------------------------
+
+
+def expect(sync_api: Any, locator: Any) -> Any:
+    return sync_api.expect(locator)
+
+
+def metric_value(page: Any, label: str) -> Any:
+    tile = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator(
+            '[data-testid="stMetricLabel"]', has_text=re.compile(f"^{re.escape(label)}$")
+        )
+    )
+    return tile.locator('[data-testid="stMetricValue"]')
+
+
+def wait_idle(page: Any) -> None:
+    """Wait until Streamlit has finished the current run (its status widget is gone)."""
+    page.wait_for_load_state("networkidle")
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
+
+
+def open_page(page: Any, url: str) -> None:
+    page.goto(url)
+    page.locator('[data-testid="stApp"]').wait_for(timeout=WAIT_MS)
+    page.locator("h1").first.wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+
+
+def screenshot(page: Any, name: str) -> None:
+    wait_idle(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    target = SCREENSHOTS / path.name
+    if os.environ.get("GLOFOX_UPDATE_SCREENSHOTS") == "1" or not target.exists():
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
+def pick_option(page: Any, label: str, option: str) -> None:
+    """Choose an option of a selectbox / multiselect the way a person does: click, type, Enter."""
+    widget = page.locator('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]').filter(
+        has=page.get_by_text(label, exact=True)
+    )
+    widget.locator("input").click()
+    widget.locator("input").fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    if widget.get_attribute("data-testid") == "stMultiSelect":
+        page.keyboard.press("Escape")  # a multiselect stays open; a selectbox closes itself
+
+
+# --- expected values, queried from the marts with SQL written here ------------------------
+
+
+def lead_counts(
+    db: ScratchDatabase,
+    event_filter: str,
+    country: str | None = None,
+    cohort: str | None = None,
+    window_days: int | None = None,
+) -> tuple[int, int]:
+    """(leads, clients) as the README defines them (L13), from fct_lead_conversions."""
+    rows = db.query(
+        """
+        select
+            count(*),
+            count(*) filter (
+                where conv.user_id is not null
+                and (cast(%(days)s as integer) is null
+                    or conv.client_conversion_event_local_created_at
+                    < lead.local_user_created_at + cast(%(days)s as integer) * interval '1 day')
+            )
+        from marts.fct_lead_conversions as lead
+        left join marts.dim_branches as branch on lead.branch_id = branch.branch_id
+        left join marts.fct_lead_conversions as conv
+            on lead.user_id = conv.user_id
+            and conv.client_conversion_event_filter = %(filter)s
+            and conv.lead_status = 'CLIENT'
+        where lead.client_conversion_event_filter = 'ALL'
+            and (cast(%(country)s as text) is null or lower(branch.country) = lower(%(country)s))
+            and (cast(%(cohort)s as text) is null
+                or to_char(lead.local_user_created_at, 'YYYY-MM') = %(cohort)s)
+        """,
+        {"filter": event_filter, "country": country, "cohort": cohort, "days": window_days},
+    )
+    return int(rows[0][0]), int(rows[0][1])
+
+
+def expect_lead_kpis(sync_api: Any, page: Any, leads: int, clients: int) -> None:
+    expect(sync_api, metric_value(page, "Leads")).to_have_text(
+        formatting.count(leads), timeout=WAIT_MS
+    )
+    expect(sync_api, metric_value(page, "Clients")).to_have_text(
+        formatting.count(clients), timeout=WAIT_MS
+    )
+    expect(sync_api, metric_value(page, "Conversion rate")).to_have_text(
+        formatting.rate(clients, leads), timeout=WAIT_MS
+    )
+
+
+# --- lead conversions ---------------------------------------------------------------------
+
+
+def test_lead_kpis_equal_the_marts_L13(sync_api, app, built, page) -> None:
+    open_page(page, app.url())
+    leads, clients = lead_counts(built, "ALL")
+    assert leads > clients > 0
+    expect_lead_kpis(sync_api, page, leads, clients)
+
+
+def test_lead_event_filter_changes_the_kpis_and_the_url_L13(sync_api, app, built, page) -> None:
+    open_page(page, app.url())
+    for event_filter in ("MEMBERSHIP", "USER_CREDIT", "ALL"):
+        page.get_by_text(event_filter, exact=True).click()
+        if event_filter != "ALL":
+            page.wait_for_url(re.compile(f"event={event_filter}"))
+        wait_idle(page)
+        expect_lead_kpis(sync_api, page, *lead_counts(built, event_filter))
+    assert lead_counts(built, "MEMBERSHIP") != lead_counts(built, "USER_CREDIT")
+
+
+def test_lead_readme_question_poland_march_membership_30_days(sync_api, app, built, page) -> None:
+    """README: 30-day conversion rate for membership-only gyms in Poland, March signups."""
+    # Start from a shared link holding part of the view, then pick the country in the page.
+    open_page(
+        page, app.url(params={"event": "MEMBERSHIP", "cohort": "2026-03", "window": "30 days"})
+    )
+    expect_lead_kpis(
+        sync_api, page, *lead_counts(built, "MEMBERSHIP", cohort="2026-03", window_days=30)
+    )
+    pick_option(page, "Country", "Poland")
+    page.wait_for_url(re.compile("country=Poland"))
+    wait_idle(page)
+    leads, clients = lead_counts(built, "MEMBERSHIP", "Poland", "2026-03", 30)
+    assert leads > clients > 0
+    expect_lead_kpis(sync_api, page, leads, clients)
+    # The same view, opened from its URL in a new page, shows the same answer.
+    shared = page.url
+    open_page(page, shared)
+    expect_lead_kpis(sync_api, page, leads, clients)
+    screenshot(page, "lead_conversions")
+
+
+def drill_rows(db: ScratchDatabase, event_filter: str, country: str) -> list[tuple[str, str]]:
+    """(member id, status) of every lead of the country, in signup order, under the filter."""
+    return db.query(
+        """
+        select lead.user_id, case when conv.user_id is null then 'LEAD' else 'CLIENT' end
+        from marts.fct_lead_conversions as lead
+        left join marts.dim_branches as branch on lead.branch_id = branch.branch_id
+        left join marts.fct_lead_conversions as conv
+            on lead.user_id = conv.user_id
+            and conv.client_conversion_event_filter = %s
+            and conv.lead_status = 'CLIENT'
+        where lead.client_conversion_event_filter = 'ALL' and lower(branch.country) = lower(%s)
+        order by lead.local_user_created_at nulls last, lead.user_id
+        """,
+        (event_filter, country),
+    )
+
+
+def visible_grid_rows(page: Any, testid_index: int) -> list[list[str]]:
+    """The rows the data grid exposes to assistive technology (its visible rows)."""
+    grid = page.locator('[data-testid="stDataFrame"]').nth(testid_index)
+    grid.scroll_into_view_if_needed()
+    rows = grid.locator("table tbody tr")
+    # The grid draws on a canvas; its accessible table (hidden, but in the DOM) holds the text.
+    rows.first.locator("td").first.wait_for(state="attached", timeout=WAIT_MS)
+    return [row.locator("td").all_text_contents() for row in rows.all()]
+
+
+def test_lead_drill_down_shows_the_members_and_the_way_back_keeps_filters(
+    sync_api, app, built, page
+) -> None:
+    open_page(page, app.url(params={"event": "MEMBERSHIP", "by": "Country"}))
+    leads, clients = lead_counts(built, "MEMBERSHIP")
+    expect_lead_kpis(sync_api, page, leads, clients)
+    pick_option(page, "Members behind a country", "Poland")
+    page.wait_for_url(re.compile("drill=Poland"))
+    wait_idle(page)
+    expected = drill_rows(built, "MEMBERSHIP", "Poland")
+    assert expected
+    expect(sync_api, page.get_by_text("Members: Country = Poland")).to_be_visible(timeout=WAIT_MS)
+    expect(sync_api, page.get_by_text(f"{formatting.count(len(expected))} members")).to_be_visible(
+        timeout=WAIT_MS
+    )
+    shown = visible_grid_rows(page, 1)
+    assert len(shown) >= 3
+    assert [row[0] for row in shown] == [member for member, _ in expected[: len(shown)]]
+    assert [row[4] for row in shown] == [status for _, status in expected[: len(shown)]]
+    screenshot(page, "lead_conversions_drill_down")
+
+    page.get_by_role("button", name="← Back to the overview").click()
+    page.wait_for_url(lambda url: "drill=" not in url)
+    wait_idle(page)
+    assert "event=MEMBERSHIP" in page.url and "by=Country" in page.url
+    expect(sync_api, page.get_by_text("Members: Country = Poland")).to_have_count(0)
+    expect_lead_kpis(sync_api, page, leads, clients)
+
+
+# --- without marts ------------------------------------------------------------------------
+
+
+def test_without_marts_the_app_says_to_run_make_run(sync_api, browser) -> None:
+    empty = ScratchDatabase("dashboard_empty")
+    running = DashboardApp(empty.conn, ARTIFACTS / "app_empty.log")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        open_page(page, running.url())
+        expect(sync_api, page.get_by_text("Run make run", exact=False)).to_be_visible(
+            timeout=WAIT_MS
+        )
+        expect(sync_api, page.get_by_text("marts.fct_lead_conversions")).to_be_visible()
+    finally:
+        context.close()
+        running.stop()
+        empty.drop()
