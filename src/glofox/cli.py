@@ -186,7 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser(
         "exec",
         help="run a command with the database connection in its environment",
-        description="Run CMD with PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE and DBT_PROFILES_DIR set.",
+        description=(
+            "Run CMD with PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE and DBT_PROFILES_DIR set."
+        ),
     )
     ex.add_argument("command", nargs=argparse.REMAINDER, help="the command, after --")
     ex.set_defaults(func=cmd_exec)

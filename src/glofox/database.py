@@ -5,26 +5,30 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 
 import psycopg
 from psycopg import sql
 
 from glofox import embedded_postgres, settings
 
-# The tables setup.sql creates. A database holding all of them counts as loaded, so the
-# brief's own container (loaded by its init script) is never reloaded over.
-SETUP_TABLES = (
-    "public.dim_branch",
-    "public.dim_user",
-    "public.fct_membership_purchases",
-    "public.fct_credit_pack_purchases",
-    "public.fct_client_conversion_events_part_2",
-    # user-activity.md sources (the app section of setup.sql)
-    "app.users",
-    "app.conversations",
-    "app.messages",
-    "app.payment_events",
-)
+# setup.sql is made of self-contained sections (`-- >>> section: NAME` ... `-- <<< section: NAME`).
+# A section counts as loaded when all of its tables exist; only missing sections are loaded, so
+# the brief's own container (whose glofox tables its init script loaded) is never loaded over.
+SECTION_TABLES: dict[str, tuple[str, ...]] = {
+    "glofox": (
+        "public.dim_branch",
+        "public.dim_user",
+        "public.fct_membership_purchases",
+        "public.fct_credit_pack_purchases",
+        "public.fct_client_conversion_events_part_2",
+    ),
+    # user-activity.md sources
+    "app": ("app.users", "app.conversations", "app.messages", "app.payment_events"),
+    # experiments.md source
+    "experiments": ("app.experiment_assignments",),
+}
+SETUP_TABLES = tuple(table for tables in SECTION_TABLES.values() for table in tables)
 
 
 def current() -> settings.Connection:
@@ -56,16 +60,49 @@ def up(load_setup: bool = True, log=print) -> settings.Connection:
         except embedded_postgres.ServerError as error:
             raise SystemExit(f"glofox: {error}") from error
         conn = settings.connection(embedded_port=port)
-        log(f"Embedded PostgreSQL 16 is running: {conn.describe()} (data in {embedded_postgres.home()})")
+        home = embedded_postgres.home()
+        log(f"Embedded PostgreSQL 16 is running: {conn.describe()} (data in {home})")
     ensure_database(conn)
     if load_setup:
-        missing = missing_setup_tables(conn)
-        if missing:
-            log(f"Loading setup.sql into {conn.database} (missing: {', '.join(missing)}) ...")
-            load_sql_file(conn, settings.project_root() / "setup.sql")
-        else:
-            log(f"setup.sql is already loaded in {conn.database}.")
+        load_missing_sections(conn, log)
     return conn
+
+
+def setup_sections(text: str) -> dict[str, str]:
+    """The sections of setup.sql by name, in file order."""
+    sections: dict[str, str] = {}
+    current_name: str | None = None
+    lines: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("-- >>> section: "):
+            current_name = line.removeprefix("-- >>> section: ").split()[0]
+            lines = [line]
+        elif current_name and line.startswith(f"-- <<< section: {current_name}"):
+            sections[current_name] = "".join([*lines, line])
+            current_name = None
+        elif current_name:
+            lines.append(line)
+    return sections
+
+
+def load_missing_sections(conn: settings.Connection, log=print) -> list[str]:
+    """Load each setup.sql section whose tables are missing; return the names loaded."""
+    missing = set(missing_setup_tables(conn))
+    path = settings.project_root() / "setup.sql"
+    loaded = []
+    for name, text in setup_sections(path.read_text(encoding="utf-8")).items():
+        tables = SECTION_TABLES.get(name, ())
+        if tables and not missing.intersection(tables):
+            continue
+        log(f"Loading setup.sql section '{name}' into {conn.database} ...")
+        with tempfile.NamedTemporaryFile("w", suffix=".sql", encoding="utf-8") as part:
+            part.write(text)
+            part.flush()
+            load_sql_file(conn, part.name)
+        loaded.append(name)
+    if not loaded:
+        log(f"setup.sql is already loaded in {conn.database}.")
+    return loaded
 
 
 def ensure_database(conn: settings.Connection) -> None:

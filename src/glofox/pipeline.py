@@ -56,9 +56,8 @@ def run(
     print(f"  database : {conn.describe()}  (password from PGPASSWORD, default 'docker')")
     if not settings.uses_external_server():
         print(f"  JDBC     : {conn.jdbc_url()}")
-        print(
-            f"  data     : {embedded_postgres.home()}  (`make stop` stops it, `make clean` removes it)"
-        )
+        home = embedded_postgres.home()
+        print(f"  data     : {home}  (`make stop` stops it, `make clean` removes it)")
     print("  marts    : schema marts (fct_client_conversion_events, fct_lead_conversions, ...)")
     print(f"  CSVs     : {export.outputs_dir()}")
     return 0

@@ -70,7 +70,8 @@ class Connection:
         )
 
     def jdbc_url(self) -> str:
-        return f"jdbc:postgresql://{'localhost' if self.host == '127.0.0.1' else self.host}:{self.port}/{self.database}"
+        host = "localhost" if self.host == "127.0.0.1" else self.host
+        return f"jdbc:postgresql://{host}:{self.port}/{self.database}"
 
     def describe(self) -> str:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{self.database}"

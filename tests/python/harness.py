@@ -98,8 +98,10 @@ class ScratchDatabase:
         with patched_environ(self.dbt_env()):
             result = dbtRunner().invoke(argv)
         if check and not result.success:
-            raise AssertionError(f"dbt {' '.join(args)} failed on {self.name}: {result.exception or ''}\n"
-                                 f"{_failures(result)}")
+            raise AssertionError(
+                f"dbt {' '.join(args)} failed on {self.name}: {result.exception or ''}\n"
+                f"{_failures(result)}"
+            )
         return result
 
 
