@@ -184,9 +184,7 @@ def start() -> int:
         _ensure_system_user()
         _check_reachable()
     port = choose_port()
-    options = (
-        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={socket_dir()}"
-    )
+    options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={socket_dir()}"
     result = _run(
         [
             pg_bin("pg_ctl"),
