@@ -32,3 +32,9 @@ def days(value: float | Decimal | None) -> str:
 
 def ratio_caption(numerator: int | None, denominator: int | None) -> str:
     return f"{count(numerator)} / {count(denominator)}"
+
+
+def p_value(value: float | None) -> str:
+    if value is None:
+        return EMPTY
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
