@@ -8,6 +8,7 @@ Each sub-command has --help. The ones `make` calls:
   glofox dashboard      make dashboard: the Streamlit app over the marts (--port N)
   glofox experiment-report / experiment-plan   A/B test result and sample size (E5-E9)
   glofox solution       write solution.sql from the dbt models (--check: is it current?)
+  glofox generate       synthetic dirty data at scale (--users N --seed S [--database NAME])
 """
 
 from __future__ import annotations
@@ -152,6 +153,23 @@ def cmd_solution(args: argparse.Namespace) -> int:
         return 1
     print(f"Compiling the lead-conversion models and writing {output.name} ...")
     solution.write(conn, output)
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from glofox import synthetic
+
+    conn = database.up(load_setup=False)
+    if args.database:
+        conn = dataclasses.replace(conn, database=args.database)
+        database.ensure_database(conn)
+    try:
+        summary = synthetic.generate(conn, args.users, args.seed, progress=not args.no_progress)
+    except synthetic.GenerateError as error:
+        raise SystemExit(f"glofox generate: {error}") from error
+    print("\n".join(summary.lines()))
     return 0
 
 
@@ -323,6 +341,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
     )
     report.set_defaults(func=cmd_experiment_report)
+
+    gen = sub.add_parser(
+        "generate",
+        help="fill the setup.sql tables with synthetic dirty data at scale (issue 6)",
+        description=(
+            "Drop and recreate the tables of setup.sql (their DDL is read from setup.sql) and "
+            "fill every glofox and app table with synthetic data with the same kinds of dirty "
+            "rows as setup.sql, a few percent of each: about N gym users, 3N purchases, 10N "
+            "messages and N payment documents. Streams with COPY in chunks of users (bounded "
+            "memory); the same --users and --seed give the same data. Overwrites the tables: "
+            "use --database for a database of its own."
+        ),
+    )
+    gen.add_argument("--users", type=int, required=True, metavar="N", help="gym users, e.g. 100000")
+    gen.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+    gen.add_argument(
+        "--database",
+        metavar="NAME",
+        help="database to fill, created when missing (default: PGDATABASE / glofox)",
+    )
+    gen.add_argument("--no-progress", action="store_true", help="no progress bar")
+    gen.set_defaults(func=cmd_generate)
 
     sol = sub.add_parser(
         "solution",
