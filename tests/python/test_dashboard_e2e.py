@@ -215,7 +215,13 @@ def screenshot(page: Any, name: str) -> None:
     wait_idle(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    # Streamlit scrolls inside its own container, so a full-page shot needs a tall viewport.
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1400, "height": 2600})
+    wait_idle(page)
+    page.wait_for_timeout(1500)  # let charts re-draw at the new size (not an assertion)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     target = SCREENSHOTS / path.name
     if os.environ.get("GLOFOX_UPDATE_SCREENSHOTS") == "1" or not target.exists():
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -401,3 +407,159 @@ def test_without_marts_the_app_says_to_run_make_run(sync_api, browser) -> None:
         context.close()
         running.stop()
         empty.drop()
+
+
+# --- activity -----------------------------------------------------------------------------
+
+
+def activity_expected(db: ScratchDatabase, country: str | None = None) -> dict[str, Any]:
+    """The KPIs: from metrics_30d for all segments, else summed over the country's segments."""
+    if country is None:
+        statement = """
+            select new_users, new_user_revenue, active_users, active_paying_users,
+                converted_new_users, retention_cohort_users, retained_users
+            from marts.metrics_30d where as_of_date = %(as_of)s
+        """
+    else:
+        statement = """
+            select sum(new_users), sum(new_user_revenue), sum(active_users),
+                sum(active_paying_users), sum(converted_new_users),
+                sum(retention_cohort_users), sum(retained_users)
+            from marts.activity_segments_30d
+            where as_of_date = %(as_of)s and lower(country) = lower(%(country)s)
+        """
+    row = db.query(statement, {"as_of": AS_OF, "country": country})[0]
+    names = ("new", "revenue", "active", "active_paying", "converted", "cohort", "retained")
+    return dict(zip(names, row, strict=True))
+
+
+def expect_activity_kpis(sync_api: Any, page: Any, values: dict[str, Any]) -> None:
+    shown = {
+        "New users": formatting.count(values["new"]),
+        "New-user revenue": formatting.money(values["revenue"]),
+        "Active users": formatting.count(values["active"]),
+        "Active paying users": formatting.count(values["active_paying"]),
+        "30-day conversion": formatting.rate(values["converted"], values["new"]),
+        "30-day retention": formatting.rate(values["retained"], values["cohort"]),
+    }
+    for label, text in shown.items():
+        expect(sync_api, metric_value(page, label)).to_have_text(text, timeout=WAIT_MS)
+    ratio = formatting.ratio_caption(values["converted"], values["new"])
+    expect(sync_api, page.get_by_text(ratio, exact=True).first).to_be_visible()
+
+
+def test_activity_kpis_equal_metrics_30d_A12(sync_api, app, built, page) -> None:
+    open_page(page, app.url("activity"))
+    values = activity_expected(built)
+    assert values["new"] > values["converted"] > 0 and values["cohort"] > 0
+    expect_activity_kpis(sync_api, page, values)
+    screenshot(page, "activity")
+
+
+def test_activity_country_filter_and_drill_down_A9(sync_api, app, built, page) -> None:
+    open_page(page, app.url("activity"))
+    pick_option(page, "Country", "Poland")
+    page.wait_for_url(re.compile("country=Poland"))
+    wait_idle(page)
+    values = activity_expected(built, "Poland")
+    assert values != activity_expected(built)
+    expect_activity_kpis(sync_api, page, values)
+
+    pick_option(page, "Show the users behind", "converted new users")
+    page.wait_for_url(re.compile("drill=converted"))
+    wait_idle(page)
+    # The users listed are exactly as many as the KPI's numerator.
+    caption = f"{formatting.count(values['converted'])} users: new users with a payment"
+    expect(sync_api, page.get_by_text(caption)).to_be_visible(timeout=WAIT_MS)
+    first = built.query(
+        """
+        select cast(new_users.id as text)
+        from marts.new_users_30d as new_users
+        join marts.fct_lead_conversions as lead
+            on cast(new_users.id as text) = lead.user_id
+            and lead.client_conversion_event_filter = 'ALL'
+        join marts.dim_branches as branch on lead.branch_id = branch.branch_id
+        where new_users.as_of_date = %s and new_users.is_converted
+            and lower(branch.country) = 'poland'
+        order by new_users.created_at, new_users.id
+        limit 3
+        """,
+        (AS_OF,),
+    )
+    shown = visible_grid_rows(page, 0)
+    assert [row[0] for row in shown[:3]] == [user_id for (user_id,) in first]
+
+    page.get_by_role("button", name="← Back to the overview").click()
+    page.wait_for_url(lambda url: "drill=" not in url)
+    wait_idle(page)
+    assert "country=Poland" in page.url
+    expect_activity_kpis(sync_api, page, values)
+
+
+# --- experiments --------------------------------------------------------------------------
+
+
+def test_experiments_page_renders_the_report_srm_first_E5_E9(sync_api, app, built, page) -> None:
+    import datetime as dt
+    import json
+
+    from glofox import experiment_report
+
+    report = json.loads(
+        experiment_report.run(
+            experiment_report.SAMPLE_EXPERIMENT, dt.date.fromisoformat(AS_OF), "json", built.conn
+        )
+    )
+    open_page(page, app.url("experiments"))
+    first_alert = page.locator('[data-testid="stAlert"]').first
+    srm_text = "Sample ratio mismatch" if report["srm_flag"] else "Sample ratio check (E5) passed"
+    expect(sync_api, first_alert).to_contain_text(srm_text, timeout=WAIT_MS)
+    expect(sync_api, page.get_by_text(report["verdict"]).first).to_be_visible()
+    for metric in report["metrics"]:
+        label = {"converted_30d": "30-day conversion", "retained_30d": "30-day retention"}[
+            metric["metric"]
+        ]
+        for arm in ("control", "treatment"):
+            expected = formatting.rate(metric[arm]["successes"], metric[arm]["n"])
+            expect(sync_api, metric_value(page, f"{label}: {arm}")).to_have_text(expected)
+    screenshot(page, "experiments")
+
+
+# --- data quality -------------------------------------------------------------------------
+
+SET_ASIDE = (
+    "audit.audit_glofox__rows_set_aside",
+    "audit.audit_app__documents_set_aside",
+    "audit.audit_experiments__assignments_set_aside",
+)
+FLAGGED = ("audit.dq_glofox__flagged_values", "audit.audit_app__unknown_senders")
+
+
+def audit_count(db: ScratchDatabase, relations: tuple[str, ...], rule: str | None = None) -> int:
+    total = 0
+    for relation in relations:
+        schema, name = relation.split(".")
+        total += db.query(
+            f'select count(*) from "{schema}"."{name}" '  # fixed names from this module
+            "where cast(%s as text) is null or rule_id = %s",
+            (rule, rule),
+        )[0][0]
+    return total
+
+
+def test_data_quality_counts_equal_the_audit_models_L5_A2(sync_api, app, built, page) -> None:
+    open_page(page, app.url("data-quality"))
+    set_aside, flagged = audit_count(built, SET_ASIDE), audit_count(built, FLAGGED)
+    assert set_aside > 0 and flagged > 0
+    expect(sync_api, metric_value(page, "Rows set aside")).to_have_text(
+        formatting.count(set_aside), timeout=WAIT_MS
+    )
+    expect(sync_api, metric_value(page, "Rows flagged, kept")).to_have_text(
+        formatting.count(flagged)
+    )
+    screenshot(page, "data_quality")
+    open_page(page, app.url("data-quality", {"rule": "L3"}))
+    expect(sync_api, metric_value(page, "Rows set aside")).to_have_text(
+        formatting.count(audit_count(built, SET_ASIDE, "L3")), timeout=WAIT_MS
+    )
+    assert audit_count(built, SET_ASIDE, "L3") < set_aside

@@ -142,6 +142,11 @@ Q_DAILY = queries.register(
             sum(retention_cohort_users) as retention_cohort_users,
             sum(retained_users) as retained_users
         from filtered
+        -- the window's days only; the rows before it carry D's retention cohort (A10)
+        where activity_date >= (
+            select cast(window_start as date) from marts.metrics_30d
+            where as_of_date = %(as_of)s
+        )
         group by 1
         order by 1
         """
