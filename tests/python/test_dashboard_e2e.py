@@ -563,3 +563,32 @@ def test_data_quality_counts_equal_the_audit_models_L5_A2(sync_api, app, built, 
         formatting.count(audit_count(built, SET_ASIDE, "L3")), timeout=WAIT_MS
     )
     assert audit_count(built, SET_ASIDE, "L3") < set_aside
+
+
+# --- lineage ------------------------------------------------------------------------------
+
+
+def test_exposures_declare_every_relation_the_pages_read() -> None:
+    """models/exposures.yml names each page's marts, so the docs lineage is the app's truth."""
+    import yaml
+
+    from glofox.dashboard import (
+        page_activity,
+        page_data_quality,
+        page_experiments,
+        page_lead_conversions,
+    )
+
+    exposures = yaml.safe_load((PROJECT_ROOT / "models" / "exposures.yml").read_text())
+    declared = {
+        exposure["name"]: {ref.split("'")[1] for ref in exposure["depends_on"]}
+        for exposure in exposures["exposures"]
+    }
+    read = {
+        "dashboard_lead_conversions": page_lead_conversions.RELATIONS,
+        "dashboard_activity": page_activity.RELATIONS,
+        "dashboard_experiments": page_experiments.RELATIONS,
+        "dashboard_data_quality": tuple(s.relation for s in page_data_quality.SOURCES),
+    }
+    for name, relations in read.items():
+        assert declared[name] == {relation.split(".")[1] for relation in relations}, name
