@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 DASHBOARD_PORT ?= 8501
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint docs dashboard stop clean
+.PHONY: help install run test lint docs dashboard bench stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,14 @@ docs: $(STAMP) ## generate and serve dbt docs (lineage) on http://127.0.0.1:8080
 
 dashboard: $(STAMP) ## serve the dashboard on http://127.0.0.1:8501 (DASHBOARD_PORT=N to change; `make run` first)
 	$(GLOFOX) dashboard --port $(DASHBOARD_PORT)
+
+# Benchmark (issue 6, bench/README.md): BENCH_SIZES=100k,1m (or 10k), BENCH_ROUNDS=2.
+BENCH_SIZES ?= 100k,1m
+BENCH_ROUNDS ?= 2
+
+bench: $(STAMP) ## generate 100k/1M users, time dbt builds vs floors, incremental, dashboard queries
+	$(GLOFOX) db start --no-setup
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --rounds $(BENCH_ROUNDS)
 
 stop: ## stop the embedded PostgreSQL
 	@if [ -x $(GLOFOX) ]; then $(GLOFOX) db stop; fi
