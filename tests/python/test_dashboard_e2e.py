@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 import pytest
 
 from glofox import payments_loader, settings
-from glofox.dashboard import formatting
+from glofox.dashboard import formatting, page_lead_conversions
 from harness import PROJECT_ROOT, ScratchDatabase
 
 CHROMIUM = Path(os.environ.get("GLOFOX_CHROMIUM", "/usr/bin/chromium"))
@@ -204,6 +204,16 @@ def wait_idle(page: Any) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
 
 
+def wait_url(page: Any, fragment: str, present: bool = True) -> None:
+    """Wait until the page's URL holds (or no longer holds) `fragment`; Streamlit rewrites
+    the query string in place, which is no navigation, so poll location.href."""
+    page.wait_for_function(
+        "([fragment, present]) => location.href.includes(fragment) === present",
+        arg=[fragment, present],
+        timeout=WAIT_MS,
+    )
+
+
 def open_page(page: Any, url: str) -> None:
     page.goto(url)
     page.locator('[data-testid="stApp"]').wait_for(timeout=WAIT_MS)
@@ -304,7 +314,7 @@ def test_lead_event_filter_changes_the_kpis_and_the_url_L13(sync_api, app, built
     for event_filter in ("MEMBERSHIP", "USER_CREDIT", "ALL"):
         page.get_by_text(event_filter, exact=True).click()
         if event_filter != "ALL":
-            page.wait_for_url(re.compile(f"event={event_filter}"))
+            wait_url(page, f"event={event_filter}")
         wait_idle(page)
         expect_lead_kpis(sync_api, page, *lead_counts(built, event_filter))
     assert lead_counts(built, "MEMBERSHIP") != lead_counts(built, "USER_CREDIT")
@@ -320,7 +330,7 @@ def test_lead_readme_question_poland_march_membership_30_days(sync_api, app, bui
         sync_api, page, *lead_counts(built, "MEMBERSHIP", cohort="2026-03", window_days=30)
     )
     pick_option(page, "Country", "Poland")
-    page.wait_for_url(re.compile("country=Poland"))
+    wait_url(page, "country=Poland")
     wait_idle(page)
     leads, clients = lead_counts(built, "MEMBERSHIP", "Poland", "2026-03", 30)
     assert leads > clients > 0
@@ -367,7 +377,7 @@ def test_lead_drill_down_shows_the_members_and_the_way_back_keeps_filters(
     leads, clients = lead_counts(built, "MEMBERSHIP")
     expect_lead_kpis(sync_api, page, leads, clients)
     pick_option(page, "Members behind a country", "Poland")
-    page.wait_for_url(re.compile("drill=Poland"))
+    wait_url(page, "drill=Poland")
     wait_idle(page)
     expected = drill_rows(built, "MEMBERSHIP", "Poland")
     assert expected
@@ -382,11 +392,39 @@ def test_lead_drill_down_shows_the_members_and_the_way_back_keeps_filters(
     screenshot(page, "lead_conversions_drill_down")
 
     page.get_by_role("button", name="← Back to the overview").click()
-    page.wait_for_url(lambda url: "drill=" not in url)
+    wait_url(page, "drill=", present=False)
     wait_idle(page)
     assert "event=MEMBERSHIP" in page.url and "by=Country" in page.url
     expect(sync_api, page.get_by_text("Members: Country = Poland")).to_have_count(0)
     expect_lead_kpis(sync_api, page, leads, clients)
+
+
+def test_lead_clicking_a_table_row_drills_into_it(sync_api, app, built, page) -> None:
+    """Clicking the first row of the breakdown drills into its country: the most leads."""
+    open_page(page, app.url(params={"event": "MEMBERSHIP", "by": "Country"}))
+    expect_lead_kpis(sync_api, page, *lead_counts(built, "MEMBERSHIP"))
+    top = built.query(
+        """
+        select lower(branch.country)
+        from marts.fct_lead_conversions as lead
+        join marts.dim_branches as branch on lead.branch_id = branch.branch_id
+        where lead.client_conversion_event_filter = 'ALL'
+        group by lower(branch.country)
+        order by count(*) desc
+        limit 2
+        """
+    )
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The first row's checkbox: below the header, rows of the app's fixed ROW_HEIGHT pixels.
+    row_height = page_lead_conversions.ROW_HEIGHT
+    page.mouse.click(box["x"] + 15, box["y"] + row_height * 1.5)
+    wait_url(page, "drill=")
+    wait_idle(page)
+    drilled = re.search(r"drill=([^&]+)", page.url).group(1).replace("+", " ").lower()
+    assert drilled == top[0][0] != top[1][0]
+    expect(sync_api, page.get_by_text(re.compile("^Members: Country = "))).to_be_visible()
 
 
 # --- without marts ------------------------------------------------------------------------
@@ -459,14 +497,14 @@ def test_activity_kpis_equal_metrics_30d_A12(sync_api, app, built, page) -> None
 def test_activity_country_filter_and_drill_down_A9(sync_api, app, built, page) -> None:
     open_page(page, app.url("activity"))
     pick_option(page, "Country", "Poland")
-    page.wait_for_url(re.compile("country=Poland"))
+    wait_url(page, "country=Poland")
     wait_idle(page)
     values = activity_expected(built, "Poland")
     assert values != activity_expected(built)
     expect_activity_kpis(sync_api, page, values)
 
     pick_option(page, "Show the users behind", "converted new users")
-    page.wait_for_url(re.compile("drill=converted"))
+    wait_url(page, "drill=converted")
     wait_idle(page)
     # The users listed are exactly as many as the KPI's numerator.
     caption = f"{formatting.count(values['converted'])} users: new users with a payment"
@@ -490,7 +528,7 @@ def test_activity_country_filter_and_drill_down_A9(sync_api, app, built, page) -
     assert [row[0] for row in shown[:3]] == [user_id for (user_id,) in first]
 
     page.get_by_role("button", name="← Back to the overview").click()
-    page.wait_for_url(lambda url: "drill=" not in url)
+    wait_url(page, "drill=", present=False)
     wait_idle(page)
     assert "country=Poland" in page.url
     expect_activity_kpis(sync_api, page, values)

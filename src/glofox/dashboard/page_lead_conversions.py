@@ -44,6 +44,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "cohort": ("Signup cohort month", "signup_month"),
 }
 DRILL_LIMIT = 500
+ROW_HEIGHT = 35  # pixels per table row (the e2e test clicks a row by position)
 
 # One member per lead in scope, with the conversion under the chosen event filter.
 _MEMBERS = sql.SQL(
@@ -447,6 +448,7 @@ def _breakdown(version: str, params: dict[str, Any]) -> str:
         key="lead_table",
         on_select=lambda: _on_row_select("lead_table", values),
         selection_mode="single-row",
+        row_height=ROW_HEIGHT,
     )
     return dimension
 
