@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 DASHBOARD_PORT ?= 8501
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint docs dashboard bench stop clean
+.PHONY: help install run test lint docs dashboard bench spark-setup spark-run test-spark stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,41 @@ BENCH_ROUNDS ?= 2
 bench: $(STAMP) ## generate 100k/1M users, time dbt builds vs floors, incremental, dashboard queries
 	$(GLOFOX) db start --no-setup
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --rounds $(BENCH_ROUNDS)
+
+# Optional Apache Spark port of the lead marts (issue 7; README "Running on Spark"). Not part of
+# `make test`: .venv-spark holds dbt-spark[session] and pyspark (~630 MB) and needs Java 17+,
+# which is installed with apt-get when missing and make runs as root (as in CI).
+SPARK_VENV := .venv-spark
+SPARK_BIN := $(SPARK_VENV)/bin
+SPARK_STAMP := $(SPARK_VENV)/.installed
+
+$(SPARK_STAMP): requirements-spark.txt pyproject.toml
+	@if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Java 17+ not found: installing openjdk-17-jre-headless"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless; \
+		else \
+			echo "Spark needs Java 17 or newer: install it (e.g. apt-get install openjdk-17-jre-headless) and retry." >&2; \
+			exit 1; \
+		fi; \
+	fi
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_BIN)/pip install --quiet --upgrade pip
+	$(SPARK_BIN)/pip install --quiet -r requirements-spark.txt
+	$(SPARK_BIN)/pip install --quiet --no-deps -e .
+	touch $(SPARK_STAMP)
+
+spark-setup: $(SPARK_STAMP) ## optional: .venv-spark with dbt-spark[session] and pyspark (Java 17)
+
+spark-run: $(STAMP) $(SPARK_STAMP) ## copy the lead input tables to Spark, build the lead marts there
+	$(GLOFOX) db start
+	$(GLOFOX) spark-load
+	$(GLOFOX) exec -- $(SPARK_BIN)/dbt build --target spark --selector lead_conversions
+
+test-spark: $(STAMP) $(SPARK_STAMP) ## Spark and PostgreSQL build the same lead marts (sample + random data)
+	$(GLOFOX) db start
+	$(GLOFOX) exec -- $(SPARK_BIN)/pytest tests/python/test_spark_parity.py --spark
 
 stop: ## stop the embedded PostgreSQL
 	@if [ -x $(GLOFOX) ]; then $(GLOFOX) db stop; fi

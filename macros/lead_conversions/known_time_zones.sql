@@ -14,3 +14,13 @@
 {% macro postgres__known_time_zones() -%}
     select cast(name as varchar) as timezone_id from pg_catalog.pg_timezone_names
 {%- endmacro %}
+
+{#- Spark (issue 7): the zone names Java knows (java.time.ZoneId.getAvailableZoneIds(), the JVM's
+    tz database: what from_utc_timestamp accepts), read through reflect() as the text of a Java
+    set, "[Asia/Aden, America/Cuiaba, ...]". Not PostgreSQL's list: Java has e.g. SystemV/AST4,
+    PostgreSQL has e.g. EST and posixrules; see the README's Spark section. -#}
+{% macro spark__known_time_zones() -%}
+    select explode(
+        split(regexp_extract(reflect('java.time.ZoneId', 'getAvailableZoneIds'), '^\\[(.*)\\]$', 1), ', ')
+    ) as timezone_id
+{%- endmacro %}

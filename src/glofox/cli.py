@@ -179,6 +179,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     return pipeline.run(full_refresh=args.full_refresh, as_of=args.as_of)
 
 
+def cmd_spark_load(args: argparse.Namespace) -> int:
+    python = settings.project_root() / ".venv-spark" / "bin" / "python"
+    if not python.exists():
+        raise SystemExit(
+            "glofox spark-load: .venv-spark is missing. Run `make spark-setup` first (dbt-spark "
+            "and pyspark, about 630 MB; Spark needs Java 17)."
+        )
+    argv = ["--source-schema", args.source_schema, "--target-schema", args.target_schema]
+    command = [str(python), "-m", "glofox.spark_loader", *argv]
+    return dbt_runner.run(command, database.up(), check=False)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="glofox",
@@ -382,6 +394,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="write nothing; exit 1 when FILE differs from what would be generated",
     )
     sol.set_defaults(func=cmd_solution)
+
+    from glofox import spark_loader
+
+    spark = sub.add_parser(
+        "spark-load",
+        help="copy the lead input tables into Spark (optional Spark port, issue 7)",
+        description=spark_loader.DESCRIPTION,
+    )
+    spark_loader.add_arguments(spark)
+    spark.set_defaults(func=cmd_spark_load)
     return parser
 
 

@@ -30,7 +30,7 @@ def run(args: list[str], conn: settings.Connection, check: bool = True) -> int:
     """Run a command with the connection variables set; return its exit code."""
     if args and args[0] == "dbt":
         args = [dbt_executable(), *args[1:]]
-    elif args and Path(sys.executable).with_name(args[0]).exists():
+    elif args and "/" not in args[0] and Path(sys.executable).with_name(args[0]).exists():
         args = [str(Path(sys.executable).with_name(args[0])), *args[1:]]
     code = subprocess.run(args, env=command_env(conn), cwd=settings.project_root()).returncode
     if check and code != 0:
