@@ -71,6 +71,8 @@ def compile_manifest(conn: settings.Connection, target_path: Path | None = None)
     args = [
         dbt_runner.dbt_executable(),
         "compile",
+        # full-build SQL of the incremental models (issue 6), never their incremental branch
+        "--full-refresh",
         "--select",
         *selection,
         "--exclude",
@@ -78,6 +80,9 @@ def compile_manifest(conn: settings.Connection, target_path: Path | None = None)
         "resource_type:unit_test",
         "--target-path",
         str(target),
+        # Incremental models compile to their full build (is_incremental() is false), so the
+        # script never depends on what the database already holds.
+        "--full-refresh",
         "--quiet",
     ]
     env = {**dbt_runner.command_env(conn), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
@@ -193,7 +198,7 @@ def render_model(node: dict[str, Any], names: dict[str, str]) -> str:
     materialized = node["config"]["materialized"]
     if materialized == "ephemeral":
         raise SolutionError(f"{node['name']} is ephemeral; solution.sql supports views and tables")
-    kind = "view" if materialized == "view" else "table"
+    kind = "view" if materialized == "view" else "table"  # table, incremental: a table
     code = node.get("compiled_code")
     if not code:
         raise SolutionError(f"{node['name']} has no compiled SQL; run `dbt compile` first.")

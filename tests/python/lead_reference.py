@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,10 +227,14 @@ class Purchase:
 
 
 def dedupe_purchases(
-    rows: Iterable[Row], id_column: str, time_column: str, details_column: str, users: Mapping
+    rows: Iterable[Row],
+    id_column: str,
+    time_column: str,
+    details_column: str,
+    users: Mapping | None,
 ) -> list[Purchase]:
     """L3 / D3: usable rows (id, user_id and effective time present), one per purchase id;
-    then L5: only purchases of a known user (L2) are kept."""
+    then L5: only purchases of a known user (L2) are kept (users=None: no L5 filter)."""
     best: dict[str, tuple] = {}
     for raw in rows:
         purchase_id, user_id = clean(raw[id_column]), clean(raw["user_id"])
@@ -257,7 +262,8 @@ def dedupe_purchases(
         if current is None or key < current[0]:
             best[purchase_id] = (key, purchase)
     # L3 dedupe first, then L5: a kept purchase of an unknown user is audited, not used.
-    return [purchase for _, purchase in best.values() if purchase.user_id in users]
+    kept = [purchase for _, purchase in best.values()]
+    return kept if users is None else [p for p in kept if p.user_id in users]
 
 
 def first_per_user(purchases: Iterable[Purchase]) -> dict[str, Purchase]:
@@ -372,3 +378,36 @@ def _first_columns(purchase: Purchase | None, local) -> tuple:
     if purchase is None:
         return (None, None, None, None)
     return (purchase.purchase_id, local(purchase.effective_at), purchase.name, purchase.source)
+
+
+# --- L5: the audit of rows set aside ----------------------------------------------------------
+
+PURCHASE_TABLES = {
+    "fct_membership_purchases": (
+        "membership_id",
+        "membership_purchased_at",
+        "membership_purchase_details",
+    ),
+    "fct_credit_pack_purchases": (
+        "credit_pack_id",
+        "credit_pack_purchased_at",
+        "credit_pack_purchase_details",
+    ),
+}
+
+
+def set_aside_counts(tables: Mapping[str, Sequence[Row]]) -> Counter[tuple[str, str]]:
+    """L5: how many rows of each input table each rule sets aside, {(table, rule_id): n}.
+    Every input row is either used (one kept row per id) or set aside by exactly one rule."""
+    counts: Counter[tuple[str, str]] = Counter()
+    branch_ids = {clean(row["branch_id"]) for row in tables["dim_branch"]} - {None}
+    counts["dim_branch", "L6"] = len(tables["dim_branch"]) - len(branch_ids)
+    users = dedupe_users(tables["dim_user"])
+    counts["dim_user", "L2"] = len(tables["dim_user"]) - len(users)
+    for table, (id_column, time_column, details_column) in PURCHASE_TABLES.items():
+        rows = tables[table]
+        kept = dedupe_purchases(rows, id_column, time_column, details_column, users=None)
+        known = [purchase for purchase in kept if purchase.user_id in users]
+        counts[table, "L3"] = len(rows) - len(kept)
+        counts[table, "L5"] = len(kept) - len(known)
+    return +counts  # drop the zero counts
