@@ -437,7 +437,7 @@ select * from final
 
 -- ---------------------------------------------------------------------------------------------
 -- Step 6 of 11: stg_glofox__credit_pack_purchases
--- (model, table: models/staging/glofox/stg_glofox__credit_pack_purchases.sql)
+-- (model, incremental: models/staging/glofox/stg_glofox__credit_pack_purchases.sql)
 --
 -- Every fct_credit_pack_purchases row, cleaned (L1), with its effective time (L3), name and
 -- source from the details JSON (L4) and its fate (L3 / D3), exactly as for memberships. Credit
@@ -449,12 +449,16 @@ create temporary table stg_glofox__credit_pack_purchases as
 -- aside because it is not usable or because another row of the same credit_pack_id sorts first.
 -- Materialised as a table: the JSON is parsed once here, then read by the lead models and the
 -- audit (L5) without a second scan of the source.
+-- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
+-- written since the last build and every other row of their credit_pack_ids, whose L3 order they
+-- may change, and replaces those credit_pack_ids (delete+insert). Other engines rebuild the table.
 
 
 with
 
 source as (
-    select * from public.fct_credit_pack_purchases
+    select purchases.*
+    from public.fct_credit_pack_purchases as purchases
 ),
 
 cleaned as (
@@ -526,7 +530,8 @@ cleaned as (
         '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
         '\1\\u0001', 'g') as json) ->> 'source'
         end
-    end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as credit_pack_source
+    end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as credit_pack_source,
+        cast(cast(pg_snapshot_xmin(pg_current_snapshot()) as text) as bigint) % 4294967296 as source_watermark
     from source
 ),
 
@@ -576,7 +581,8 @@ final as (
                 then 'credit_pack_purchased_at and created_at are both NULL'
             when credit_pack_row_number > 1
                 then 'duplicate credit_pack_id: another row sorts first (D3 order) and is kept'
-        end as set_aside_reason
+        end as set_aside_reason,
+        source_watermark
     from ranked
 )
 
@@ -585,7 +591,7 @@ select * from final
 
 -- ---------------------------------------------------------------------------------------------
 -- Step 7 of 11: stg_glofox__membership_purchases
--- (model, table: models/staging/glofox/stg_glofox__membership_purchases.sql)
+-- (model, incremental: models/staging/glofox/stg_glofox__membership_purchases.sql)
 --
 -- Every fct_membership_purchases row, cleaned (L1), with its effective time (L3), name and
 -- source from the details JSON (L4) and its fate (L3 / D3): not usable when membership_id,
@@ -600,12 +606,16 @@ create temporary table stg_glofox__membership_purchases as
 -- aside because it is not usable or because another row of the same membership_id sorts first.
 -- Materialised as a table: the JSON is parsed once here, then read by the lead models and the
 -- audit (L5) without a second scan of the source.
+-- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
+-- written since the last build and every other row of their membership_ids, whose L3 order they
+-- may change, and replaces those membership_ids (delete+insert). Other engines rebuild the table.
 
 
 with
 
 source as (
-    select * from public.fct_membership_purchases
+    select purchases.*
+    from public.fct_membership_purchases as purchases
 ),
 
 cleaned as (
@@ -677,7 +687,8 @@ cleaned as (
         '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
         '\1\\u0001', 'g') as json) ->> 'source'
         end
-    end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as membership_source
+    end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as membership_source,
+        cast(cast(pg_snapshot_xmin(pg_current_snapshot()) as text) as bigint) % 4294967296 as source_watermark
     from source
 ),
 
@@ -727,7 +738,8 @@ final as (
                 then 'membership_purchased_at and created_at are both NULL'
             when membership_row_number > 1
                 then 'duplicate membership_id: another row sorts first (D3 order) and is kept'
-        end as set_aside_reason
+        end as set_aside_reason,
+        source_watermark
     from ranked
 )
 
@@ -736,7 +748,7 @@ select * from final
 
 -- ---------------------------------------------------------------------------------------------
 -- Step 8 of 11: int_purchases_ranked
--- (model, table: models/intermediate/lead_conversions/int_purchases_ranked.sql)
+-- (model, incremental: models/intermediate/lead_conversions/int_purchases_ranked.sql)
 --
 -- The kept purchases of both types (after L3; membership and credit-pack ids are separate id
 -- spaces) in one relation. A purchase whose user_id is not a kept user (L2) is set aside with
@@ -750,23 +762,29 @@ create temporary table int_purchases_ranked as
 -- when its user is not a kept user (L2), else ranked among the user's purchases of its type:
 -- effective time, then created_at (NULL last), then purchase id byte order. Rank 1 is the
 -- user's first membership / first credit pack.
+-- Issue 6: incremental on PostgreSQL: a run re-ranks only the users whose purchases (or
+-- dim_user rows) were written since this model's newest row, and replaces their rows
+-- (delete+insert on user_id). Other engines rebuild the table.
 
 
 with
 
 memberships as (
     select * from pg_temp.stg_glofox__membership_purchases
-    where set_aside_rule_id is null
+    where
+        set_aside_rule_id is null
 ),
 
 credit_packs as (
     select * from pg_temp.stg_glofox__credit_pack_purchases
-    where set_aside_rule_id is null
+    where
+        set_aside_rule_id is null
 ),
 
 users as (
     select * from pg_temp.stg_glofox__users
-    where set_aside_rule_id is null
+    where
+        set_aside_rule_id is null
 ),
 
 purchases as (
@@ -982,7 +1000,7 @@ select * from final
 
 -- ---------------------------------------------------------------------------------------------
 -- Step 10 of 11: fct_client_conversion_events
--- (model, table: models/marts/lead_conversions/fct_client_conversion_events.sql)
+-- (model, incremental: models/marts/lead_conversions/fct_client_conversion_events.sql)
 --
 -- Part 1 (L12): exactly one row per user of L2 with the 17 columns of brief figure 1.6.1 in
 -- that order: the user, the branch (L7), the lead status (L11), the conversion event (L10) and
@@ -995,6 +1013,14 @@ create temporary table fct_client_conversion_events as
 -- figure 1.6.1 in that order. Times are shown in the zone of the user's branch (L7, L8);
 -- lead_status is CLIENT when the user has a usable purchase, else LEAD with NULL conversion
 -- columns (L11).
+-- Issue 6: incremental on PostgreSQL: a run rebuilds only the users whose purchases (kept or
+-- set aside) or dim_user rows were written since this mart's newest row, or every user when a
+-- dim_branch row was (zones, L6), and replaces their rows (delete+insert on user_id).
+-- depends_on: pg_temp.stg_glofox__membership_purchases
+-- depends_on: pg_temp.stg_glofox__credit_pack_purchases
+-- depends_on: pg_temp.stg_glofox__users
+
+
 with
 
 users as (
@@ -1044,7 +1070,7 @@ select * from final
 
 -- ---------------------------------------------------------------------------------------------
 -- Step 11 of 11: fct_lead_conversions
--- (model, table: models/marts/lead_conversions/fct_lead_conversions.sql)
+-- (model, incremental: models/marts/lead_conversions/fct_lead_conversions.sql)
 --
 -- Part 2 (L13): the 9 leading columns of brief figure 1.6.1 plus
 -- client_conversion_event_filter. Per user of L2: an ALL row always (the L10 event, LEAD or
@@ -1057,10 +1083,15 @@ create temporary table fct_lead_conversions as
 -- user has a usable membership (its first membership) and a USER_CREDIT row iff a usable credit
 -- pack (its first credit pack); the 9 leading columns of figure 1.6.1 plus
 -- client_conversion_event_filter. Built from the Part 1 mart, as the brief suggests.
+-- Issue 6: incremental on PostgreSQL: a run rebuilds the rows of the users whose Part 1 row
+-- was written since this mart's newest row (delete+insert on user_id).
+
+
 with
 
 conversion_events as (
-    select * from pg_temp.fct_client_conversion_events
+    select events.*
+    from pg_temp.fct_client_conversion_events as events
 ),
 
 all_events as (

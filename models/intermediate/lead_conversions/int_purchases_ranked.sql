@@ -2,23 +2,70 @@
 -- when its user is not a kept user (L2), else ranked among the user's purchases of its type:
 -- effective time, then created_at (NULL last), then purchase id byte order. Rank 1 is the
 -- user's first membership / first credit pack.
-{{ config(materialized='table') }}
+-- Issue 6: incremental on PostgreSQL: a run re-ranks only the users whose purchases (or
+-- dim_user rows) were written since this model's newest row, and replaces their rows
+-- (delete+insert on user_id). Other engines rebuild the table.
+{{ config(
+    materialized=incremental_on_postgres(),
+    unique_key='user_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    indexes=[{'columns': ['user_id']}],
+    pre_hook="{{ reset_when_inputs_replaced(newest_row_version(this), [
+        ref('stg_glofox__membership_purchases'),
+        ref('stg_glofox__credit_pack_purchases'),
+        source('glofox', 'dim_user'),
+    ]) }}",
+) }}
 
 with
 
+{% if is_incremental() -%}
+    changed_users as (
+        select memberships.user_id
+        from {{ ref('stg_glofox__membership_purchases') }} as memberships
+        where {{ row_version('memberships') }} > {{ newest_row_version(this) }}
+
+        union
+
+        select credit_packs.user_id
+        from {{ ref('stg_glofox__credit_pack_purchases') }} as credit_packs
+        where {{ row_version('credit_packs') }} > {{ newest_row_version(this) }}
+
+        union
+
+        -- a new or changed dim_user row can turn purchases of an unknown user (L5) into a user's
+        select {{ clean_text('dim_user.user_id') }} as user_id
+        from {{ source('glofox', 'dim_user') }} as dim_user
+        where {{ row_version('dim_user') }} > {{ newest_row_version(this) }}
+    ),
+
+{% endif -%}
 memberships as (
     select * from {{ ref('stg_glofox__membership_purchases') }}
-    where set_aside_rule_id is null
+    where
+        set_aside_rule_id is null
+        {%- if is_incremental() %}
+            and user_id in (select changed_users.user_id from changed_users)
+        {%- endif %}
 ),
 
 credit_packs as (
     select * from {{ ref('stg_glofox__credit_pack_purchases') }}
-    where set_aside_rule_id is null
+    where
+        set_aside_rule_id is null
+        {%- if is_incremental() %}
+            and user_id in (select changed_users.user_id from changed_users)
+        {%- endif %}
 ),
 
 users as (
     select * from {{ ref('stg_glofox__users') }}
-    where set_aside_rule_id is null
+    where
+        set_aside_rule_id is null
+        {%- if is_incremental() %}
+            and user_id in (select changed_users.user_id from changed_users)
+        {%- endif %}
 ),
 
 purchases as (

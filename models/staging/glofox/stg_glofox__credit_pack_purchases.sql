@@ -3,12 +3,41 @@
 -- aside because it is not usable or because another row of the same credit_pack_id sorts first.
 -- Materialised as a table: the JSON is parsed once here, then read by the lead models and the
 -- audit (L5) without a second scan of the source.
-{{ config(materialized='table') }}
+-- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
+-- written since the last build and every other row of their credit_pack_ids, whose L3 order they
+-- may change, and replaces those credit_pack_ids (delete+insert). Other engines rebuild the table.
+{{ config(
+    materialized=incremental_on_postgres(),
+    unique_key='credit_pack_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    indexes=[{'columns': ['credit_pack_id']}, {'columns': ['user_id']}],
+    pre_hook="{{ reset_when_inputs_replaced(
+        '(select max(source_watermark) from ' ~ this ~ ')',
+        [source('glofox', 'fct_credit_pack_purchases')],
+    ) }}",
+) }}
 
 with
 
 source as (
-    select * from {{ source('glofox', 'fct_credit_pack_purchases') }}
+    select purchases.*
+    from {{ source('glofox', 'fct_credit_pack_purchases') }} as purchases
+    {%- if is_incremental() %}
+        where
+            {{ row_version('purchases') }}
+            >= (select coalesce(max(previous.source_watermark), -1) from {{ this }} as previous)
+            or {{ clean_text('purchases.credit_pack_id') }} in (
+                select {{ clean_text('new_purchases.credit_pack_id') }}
+                from {{ source('glofox', 'fct_credit_pack_purchases') }} as new_purchases
+                where
+                    {{ row_version('new_purchases') }}
+                    >= (
+                        select coalesce(max(previous.source_watermark), -1)
+                        from {{ this }} as previous
+                    )
+            )
+    {%- endif %}
 ),
 
 cleaned as (
@@ -24,7 +53,8 @@ cleaned as (
         ) }} as credit_pack_name,
         {{ clean_text(
             json_scalar_text('credit_pack_purchase_details', 'source')
-        ) }} as credit_pack_source
+        ) }} as credit_pack_source,
+        {{ source_watermark() }} as source_watermark
     from source
 ),
 
@@ -74,7 +104,8 @@ final as (
                 then 'credit_pack_purchased_at and created_at are both NULL'
             when credit_pack_row_number > 1
                 then 'duplicate credit_pack_id: another row sorts first (D3 order) and is kept'
-        end as set_aside_reason
+        end as set_aside_reason,
+        source_watermark
     from ranked
 )
 

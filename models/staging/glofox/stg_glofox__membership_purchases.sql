@@ -3,12 +3,41 @@
 -- aside because it is not usable or because another row of the same membership_id sorts first.
 -- Materialised as a table: the JSON is parsed once here, then read by the lead models and the
 -- audit (L5) without a second scan of the source.
-{{ config(materialized='table') }}
+-- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
+-- written since the last build and every other row of their membership_ids, whose L3 order they
+-- may change, and replaces those membership_ids (delete+insert). Other engines rebuild the table.
+{{ config(
+    materialized=incremental_on_postgres(),
+    unique_key='membership_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    indexes=[{'columns': ['membership_id']}, {'columns': ['user_id']}],
+    pre_hook="{{ reset_when_inputs_replaced(
+        '(select max(source_watermark) from ' ~ this ~ ')',
+        [source('glofox', 'fct_membership_purchases')],
+    ) }}",
+) }}
 
 with
 
 source as (
-    select * from {{ source('glofox', 'fct_membership_purchases') }}
+    select purchases.*
+    from {{ source('glofox', 'fct_membership_purchases') }} as purchases
+    {%- if is_incremental() %}
+        where
+            {{ row_version('purchases') }}
+            >= (select coalesce(max(previous.source_watermark), -1) from {{ this }} as previous)
+            or {{ clean_text('purchases.membership_id') }} in (
+                select {{ clean_text('new_purchases.membership_id') }}
+                from {{ source('glofox', 'fct_membership_purchases') }} as new_purchases
+                where
+                    {{ row_version('new_purchases') }}
+                    >= (
+                        select coalesce(max(previous.source_watermark), -1)
+                        from {{ this }} as previous
+                    )
+            )
+    {%- endif %}
 ),
 
 cleaned as (
@@ -24,7 +53,8 @@ cleaned as (
         ) }} as membership_name,
         {{ clean_text(
             json_scalar_text('membership_purchase_details', 'source')
-        ) }} as membership_source
+        ) }} as membership_source,
+        {{ source_watermark() }} as source_watermark
     from source
 ),
 
@@ -74,7 +104,8 @@ final as (
                 then 'membership_purchased_at and created_at are both NULL'
             when membership_row_number > 1
                 then 'duplicate membership_id: another row sorts first (D3 order) and is kept'
-        end as set_aside_reason
+        end as set_aside_reason,
+        source_watermark
     from ranked
 )
 
