@@ -71,8 +71,6 @@ def compile_manifest(conn: settings.Connection, target_path: Path | None = None)
     args = [
         dbt_runner.dbt_executable(),
         "compile",
-        # full-build SQL of the incremental models (issue 6), never their incremental branch
-        "--full-refresh",
         "--select",
         *selection,
         "--exclude",
