@@ -335,6 +335,11 @@ def test_lead_readme_question_poland_march_membership_30_days(sync_api, app, bui
     leads, clients = lead_counts(built, "MEMBERSHIP", "Poland", "2026-03", 30)
     assert leads > clients > 0
     expect_lead_kpis(sync_api, page, leads, clients)
+    # The README quotes this answer for the sample data: it must stay true.
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    quoted = re.search(r"(\d+) / (\d+) = ([\d.]+%) on the\s+sample\s+data", readme)
+    assert quoted, "README: the dashboard section's worked answer is missing"
+    assert quoted.groups() == (str(clients), str(leads), formatting.rate(clients, leads))
     # The same view, opened from its URL in a new page, shows the same answer.
     shared = page.url
     open_page(page, shared)

@@ -106,11 +106,21 @@ def test_role_is_not_privileged(built: ScratchDatabase) -> None:
 
 
 def test_grants_survive_a_rebuild_and_ensure_is_idempotent(built: ScratchDatabase) -> None:
-    # dbt replaces the table (a new relation): default privileges must cover it.
-    before = built.query("select cast(to_regclass('marts.fct_lead_conversions') as oid)")
-    built.dbt("run", "--select", "fct_lead_conversions", vars={"as_of_date": "2026-03-31"})
-    after = built.query("select cast(to_regclass('marts.fct_lead_conversions') as oid)")
-    assert before != after
+    # A full refresh replaces the tables (new relations): default privileges must cover them.
+    oids = "select cast(to_regclass('marts.dim_branches') as oid)"
+    before = built.query(oids)
+    built.dbt(
+        "run",
+        "--full-refresh",
+        "--select",
+        "dim_branches",
+        "fct_lead_conversions",
+        vars={"as_of_date": "2026-03-31"},
+    )
+    assert built.query(oids) != before
+    with app_connect(built) as connection:
+        assert can_select(connection, "marts", "dim_branches")
+        assert can_select(connection, "marts", "fct_lead_conversions")
     role.ensure(built.conn, log=lambda _line: None)
     role.ensure(built.conn, log=lambda _line: None)
     with app_connect(built) as connection:

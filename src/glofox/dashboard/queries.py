@@ -4,8 +4,9 @@
   identifiers chosen by the user (a group-by dimension) come from a fixed whitelist and are
   composed with psycopg.sql.Identifier. No SQL is built from strings holding user input.
 - Results are cached with st.cache_data (ttl below). The cache key holds the query name, its
-  parameters (so the as-of date is part of it) and the data version: the OIDs of the relations
-  read, which change whenever dbt rebuilds a table, so a rebuild is never hidden by the cache.
+  parameters (so the as-of date is part of it) and the data version of the relations read
+  (OID + row-change counter), which moves whenever dbt rebuilds or incrementally updates one,
+  so a rebuild is never hidden by the cache.
 - The app connects with the read-only role of role.py through the libpq variables that
   `glofox dashboard` sets (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD).
 """
@@ -59,17 +60,27 @@ def _thaw(params: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     return {key: list(value) if isinstance(value, tuple) else value for key, value in params}
 
 
+_VERSION = """
+    select
+        relations.name,
+        cast(to_regclass(relations.name) as oid) as relation_oid,
+        coalesce(stats.n_tup_ins + stats.n_tup_upd + stats.n_tup_del, 0) as changes
+    from unnest(cast(%s as text[])) as relations (name)
+    left join pg_stat_all_tables as stats
+        on stats.relid = to_regclass(relations.name)
+"""
+
+
 def data_version(relations: Sequence[str]) -> str:
-    """The OIDs of the relations (uncached, cheap); raises MartsMissing when one is absent."""
+    """Uncached and cheap: each relation's OID (new when dbt replaces a table or view) and its
+    row-change counter (moves when an incremental run inserts or deletes rows). Raises
+    MartsMissing when a relation is absent."""
     with connect() as db:
-        rows = db.execute(
-            "select name, cast(to_regclass(name) as oid) from unnest(cast(%s as text[])) as name",
-            (list(relations),),
-        ).fetchall()
-    missing = [name for name, oid in rows if oid is None]
+        rows = db.execute(_VERSION, (list(relations),)).fetchall()
+    missing = [name for name, oid, _ in rows if oid is None]
     if missing:
         raise MartsMissing(missing)
-    return ",".join(str(oid) for _, oid in rows)
+    return ",".join(f"{oid}:{changes}" for _, oid, changes in rows)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
