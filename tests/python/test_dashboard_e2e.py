@@ -230,6 +230,7 @@ def screenshot(page: Any, name: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 2600})
     wait_idle(page)
     page.wait_for_timeout(1500)  # let charts re-draw at the new size (not an assertion)
+    page.locator("h1").first.scroll_into_view_if_needed()  # shoot from the top of the page
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     target = SCREENSHOTS / path.name
