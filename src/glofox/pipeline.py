@@ -60,4 +60,5 @@ def run(
         print(f"  data     : {home}  (`make stop` stops it, `make clean` removes it)")
     print("  marts    : schema marts (fct_client_conversion_events, fct_lead_conversions, ...)")
     print(f"  CSVs     : {export.outputs_dir()}")
+    print("  dashboard: `make dashboard`, then http://127.0.0.1:8501")
     return 0
