@@ -47,6 +47,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-dev-shm-usage",  # containers often have a small /dev/shm
 ]
 AS_OF = "2026-03-31"  # the as-of date the sample data is written for (setup.sql)
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "dashboard"
