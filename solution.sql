@@ -1018,7 +1018,6 @@ create temporary table fct_client_conversion_events as
 -- dim_branch row was (zones, L6), and replaces their rows (delete+insert on user_id).
 -- depends_on: pg_temp.stg_glofox__membership_purchases
 -- depends_on: pg_temp.stg_glofox__credit_pack_purchases
--- depends_on: pg_temp.stg_glofox__users
 
 
 with

@@ -7,7 +7,6 @@
 -- dim_branch row was (zones, L6), and replaces their rows (delete+insert on user_id).
 -- depends_on: {{ ref('stg_glofox__membership_purchases') }}
 -- depends_on: {{ ref('stg_glofox__credit_pack_purchases') }}
--- depends_on: {{ ref('stg_glofox__users') }}
 {{ config(
     materialized=incremental_on_postgres(),
     unique_key='user_id',
@@ -44,8 +43,8 @@ with
 
         union
 
-        select all_users.user_id
-        from {{ ref('stg_glofox__users') }} as all_users
+        select {{ clean_text('all_users.user_id') }} as user_id
+        from {{ source('glofox', 'dim_user') }} as all_users
         where exists (
             select 1
             from {{ source('glofox', 'dim_branch') }} as dim_branch
