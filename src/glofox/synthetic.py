@@ -150,6 +150,27 @@ BAD_DOCUMENTS = (
 )
 
 
+# One draw per dirty kind of purchase (see _purchases), forced onto the first chunk.
+PURCHASE_CASES = (
+    0.005,
+    0.0105,
+    0.0115,
+    0.0122,
+    0.013,
+    0.0147,
+    0.016,
+    0.019,
+    0.0195,
+    0.020,
+    0.021,
+    0.022,
+    0.025,
+    0.03,
+    0.999,
+    0.994,
+)
+
+
 class GenerateError(Exception):
     """The data cannot be generated; the message says what to do."""
 
@@ -228,6 +249,14 @@ def _times(seconds: np.ndarray) -> list[str]:
     return [text.replace("T", " ") for text in np.datetime_as_string(stamps, unit="s")]
 
 
+def _force(draws: np.ndarray, values: Sequence[float], where: np.ndarray | None = None) -> None:
+    """Overwrite the first draws with `values`, so the first chunk holds every dirty kind
+    whatever its size (a few hundred users would otherwise miss the rarest ones)."""
+    positions = np.arange(len(draws)) if where is None else where
+    take = min(len(values), len(positions))
+    draws[positions[:take]] = values[:take]
+
+
 def _conversation_id(salt: int, number: int) -> str:
     return f"c0{salt:06x}-0000-4000-8000-{number:012x}"
 
@@ -246,6 +275,8 @@ def branch_rows(shape: Shape) -> tuple[list[str], list[str]]:
     ids = [f"b-{k:05d}" for k in range(1, shape.branches + 1)]
     created = _times(rng.integers(-5 * 365 * DAY, -DAY, size=len(ids)))
     dirty = rng.random(len(ids))
+    # every dirty zone kind, an exact copy, a padded copy, a blank name
+    _force(dirty, [0.05] * len(DIRTY_ZONES) + [0.99, 0.97, 0.005])
     for k, branch_id in enumerate(ids):
         if dirty[k] < 0.12:
             zone, country = DIRTY_ZONES[k % len(DIRTY_ZONES)]
@@ -292,6 +323,10 @@ def chunk_rows(shape: Shape, branch_ids: Sequence[str], chunk_no: int) -> Chunk:
     user_dirt = rng.random(count)
     branch_dirt = rng.random(count)
     time_dirt = rng.random(count)
+    if chunk_no == 0:
+        _force(user_dirt, [0.0005, 0.0012, 0.002, 0.004, 0.005, 0.999, 0.994])
+        _force(branch_dirt, [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.001, 0.0055, 0.0065])
+        _force(time_dirt, [0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.001, 0.0022, 0.0027])
     valid = np.ones(count, dtype=bool)  # has a usable id (app user, purchases)
     for i in range(count):
         user_id: str | None = ids[i]
@@ -378,6 +413,9 @@ def _purchases(
         name_pick = rng.integers(0, len(names), size=total)
         source_pick = rng.integers(0, len(SOURCES), size=total)
         dirt = rng.random(total)
+        if numbers[0] == 1:
+            usable = np.flatnonzero([ids[o] is not None for o in owner])
+            _force(dirt, PURCHASE_CASES, usable)
         other = rng.integers(0, len(branch_ids), size=total)
         lines = out[table]
         for j in range(total):
@@ -474,6 +512,8 @@ def _app_rows(
     message_ids = _uuids(rng, total)
     conversation = rng.integers(1, shape.conversations + 1, size=total)
     dirt = rng.random(total)
+    if numbers[0] == 1:
+        _force(dirt, [0.001, 0.004, 0.0052])
     salt = shape.seed % 0xFFFFFF
     last_active_s = np.full(n_app, -1, dtype=np.int64)
     np.maximum.at(last_active_s, sender, sent_s)
@@ -498,7 +538,7 @@ def _app_rows(
         out["app.users"].append(_line(app_ids[i], created_at, last_active))
 
     payments = _payment_rows(rng, out, app_ids, active_from, numbers[0])
-    _assignment_rows(rng, out, app_ids, app_created_s, no_signup)
+    _assignment_rows(rng, out, app_ids, app_created_s, no_signup, first=numbers[0] == 1)
     return payments
 
 
@@ -523,6 +563,9 @@ def _payment_rows(
     amounts = np.round(5 + rng.random(total) * 145, 2)
     loaded_s = paid_s + 300 + rng.integers(0, DAY, size=total)
     dirt = rng.random(total)
+    if first_number == 1:
+        bad = [(99_800 + k + 0.5) / 100_000 for k in range(len(BAD_DOCUMENTS))]
+        _force(dirt, [0.001, 0.96, 0.9905, *bad], np.flatnonzero(paid_s < SPAN_SECONDS))
     lines = out["app.payment_events"]
     paid_text = np.datetime_as_string(SPAN_START + paid_s.astype("timedelta64[s]"), unit="s")
     loaded_text = _times(loaded_s)
@@ -565,7 +608,7 @@ def _payment_rows(
             f'"transaction_date": {date_json}}}'
         )
         if d > 0.997:  # A2: a document that is not a payment instead
-            template = BAD_DOCUMENTS[n % len(BAD_DOCUMENTS)]
+            template = BAD_DOCUMENTS[int(d * 100_000) % len(BAD_DOCUMENTS)]
             document = template.replace("{user}", app_ids[payer[j]]).replace("{n}", str(n))
         lines.append(_line(_escape(document), loaded_text[j] + "+00"))
         written += 1
@@ -595,12 +638,15 @@ def _assignment_rows(
     app_ids: list[str],
     app_created_s: np.ndarray,
     no_signup: np.ndarray,
+    first: bool = False,
 ) -> None:
     """E1: onboarding_checklist at signup, 50/50; repeats, crossovers and dirty rows."""
     n_app = len(app_ids)
     treatment = rng.random(n_app) < 0.5
     repeats = np.where(rng.random(n_app) < 1 / 3, rng.integers(1, 4, size=n_app), 0)
     dirt = rng.random(n_app)
+    if first:
+        _force(dirt, [0.0001, 0.0006, 0.0008, 0.001], np.flatnonzero(~no_signup))
     signup = _times(app_created_s)
     lines = out["app.experiment_assignments"]
     for i in range(n_app):
