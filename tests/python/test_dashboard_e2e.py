@@ -369,12 +369,20 @@ def drill_rows(db: ScratchDatabase, event_filter: str, country: str) -> list[tup
 
 def visible_grid_rows(page: Any, testid_index: int) -> list[list[str]]:
     """The rows the data grid exposes to assistive technology (its visible rows)."""
-    grid = page.locator('[data-testid="stDataFrame"]').nth(testid_index)
-    grid.scroll_into_view_if_needed()
-    rows = grid.locator("table tbody tr")
-    # The grid draws on a canvas; its accessible table (hidden, but in the DOM) holds the text.
-    rows.first.locator("td").first.wait_for(state="attached", timeout=WAIT_MS)
-    return [row.locator("td").all_text_contents() for row in rows.all()]
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _attempt in range(10):
+        wait_idle(page)
+        grid = page.locator('[data-testid="stDataFrame"]').nth(testid_index)
+        try:
+            grid.scroll_into_view_if_needed()
+            rows = grid.locator("table tbody tr")
+            # The grid draws on a canvas; its accessible table (hidden, in the DOM) holds the text.
+            rows.first.locator("td").first.wait_for(state="attached", timeout=WAIT_MS)
+            return [row.locator("td").all_text_contents() for row in rows.all()]
+        except PlaywrightError:  # the grid was re-rendered under us: read it again
+            page.wait_for_timeout(500)
+    raise AssertionError("the data grid never settled")
 
 
 def test_lead_drill_down_shows_the_members_and_the_way_back_keeps_filters(
