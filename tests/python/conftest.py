@@ -17,6 +17,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="examples per differential (hypothesis) test; default: a few dozen (CI-sized)",
     )
+    parser.addoption(
+        "--spark",
+        action="store_true",
+        default=False,
+        help="run the Spark parity tests (make test-spark, in .venv-spark); without it they skip",
+    )
+    parser.addoption(
+        "--spark-examples",
+        type=int,
+        default=4,
+        help="random dirty inputs built on both Spark and PostgreSQL (default 4, ~40 s each)",
+    )
 
 
 @pytest.fixture(scope="session")

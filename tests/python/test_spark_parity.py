@@ -1,0 +1,304 @@
+"""Spark parity of the lead-conversion marts (issue 7; spec L1-L13, decisions D1-D10).
+
+The same dbt models build the marts on PostgreSQL and on Apache Spark (dbt-spark, session
+mode): the engine differences live in the spark__ macros (JSON details, zone list, zone
+conversion, contract types). These tests load the same inputs into a scratch PostgreSQL
+database and into a Spark warehouse of their own (target/tests/spark_parity/spark), build on
+both, and compare fct_client_conversion_events, fct_lead_conversions and dim_branches row for
+row: on setup.sql's sample data (with every dbt test of the lead_conversions selector on
+Spark) and on random dirty inputs from test_lead_differential's hypothesis strategies.
+
+They run only with `--spark` (`make test-spark`, under .venv-spark, which has dbt-spark and
+pyspark); without it they skip, and with it a missing Spark or Java is a failure, not a skip.
+Spark runs inside this pytest process (one JVM start for the whole module): dbt-spark's session
+method picks up the session these tests start with the spark target's settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import shutil
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+
+from glofox import spark_loader
+from harness import PROJECT_ROOT, ScratchDatabase, patched_environ
+from lead_reference import CLIENT_CONVERSION_EVENTS_COLUMNS, LEAD_CONVERSIONS_COLUMNS
+from test_lead_differential import (
+    FAR_INSTANTS,
+    INVALID_ZONES,
+    NUDGES,
+    TIE_INSTANTS,
+    ZONE_POOL,
+    assert_same_rows,
+    build_lead_models,
+    dirty_inputs,
+    load_inputs,
+    read_marts,
+    transitions,
+)
+
+WORK_DIR = PROJECT_ROOT / "target" / "tests" / "spark_parity"
+SPARK_DIR = WORK_DIR / "spark"
+DIM_BRANCHES_COLUMNS = (
+    "branch_id",
+    "branch_name",
+    "email",
+    "city",
+    "country",
+    "timezone_id",
+    "created_at",
+    "resolved_timezone_id",
+    "resolved_timezone_source",
+    "conversion_policy",
+)
+TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss.SSSSSS"
+
+
+def is_timestamp_column(column: str) -> bool:
+    return column.endswith("_at") or column == "ts"
+
+
+class SparkProject:
+    """The dbt project built on Spark in this process, with its own warehouse and metastore."""
+
+    def __init__(self, session: Any):
+        self.session = session
+
+    @staticmethod
+    def env() -> dict[str, str]:
+        return {
+            "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+            "DBT_PROJECT_DIR": str(PROJECT_ROOT),
+            "DBT_TARGET_PATH": str(WORK_DIR / "dbt"),
+            "DBT_LOG_PATH": str(WORK_DIR / "dbt" / "logs"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "GLOFOX_SPARK_DIR": str(SPARK_DIR),
+        }
+
+    def dbt(self, *args: str, check: bool = True):
+        """Run dbt in-process with --target spark; raise with the failing nodes when it fails."""
+        from dbt.cli.main import dbtRunner
+
+        argv = [*args, "--target", "spark", "--project-dir", str(PROJECT_ROOT), "--quiet"]
+        with patched_environ(self.env()):
+            result = dbtRunner().invoke(argv)
+        if check and not result.success:
+            failed = [
+                f"- {r.node.unique_id}: {r.status}: {r.message}"
+                for r in (getattr(result.result, "results", None) or [])
+                if str(r.status).lower() in {"error", "fail"}
+            ]
+            raise AssertionError(
+                f"dbt {' '.join(args)} failed on Spark: {result.exception or ''}\n"
+                + "\n".join(failed)
+            )
+        return result
+
+    def load(self, tables: spark_loader.Rows) -> None:
+        spark_loader.write_spark(self.session, tables, "public", log=lambda _line: None)
+
+    def rows(self, relation: str, columns: Sequence[str]) -> list[tuple]:
+        """A relation's rows; timestamps read as text and parsed here, so that no Python time
+        zone ever applies (pyspark would convert TIMESTAMPs to the process's local time)."""
+        select = ", ".join(
+            f"date_format({column}, '{TIMESTAMP_FORMAT}') as {column}"
+            if is_timestamp_column(column)
+            else column
+            for column in columns
+        )
+        return [
+            tuple(
+                parse_timestamp(value) if is_timestamp_column(column) else value
+                for column, value in zip(columns, row, strict=True)
+            )
+            for row in self.session.sql(f"select {select} from {relation}").collect()
+        ]
+
+
+def parse_timestamp(text: str | None) -> dt.datetime | None:
+    return None if text is None else dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f")
+
+
+def postgres_rows(db: ScratchDatabase, relation: str, columns: Sequence[str]) -> list[tuple]:
+    return db.query(f"select {', '.join(columns)} from {relation}")
+
+
+def assert_same_marts(db: ScratchDatabase, spark: SparkProject) -> None:
+    """Both marts and the branch dimension, row for row (as multisets), Spark vs PostgreSQL."""
+    postgres = read_marts(db)
+    assert_same_rows(
+        "fct_client_conversion_events (Spark vs PostgreSQL)",
+        CLIENT_CONVERSION_EVENTS_COLUMNS,
+        spark.rows("marts.fct_client_conversion_events", CLIENT_CONVERSION_EVENTS_COLUMNS),
+        postgres.client_conversion_events,
+    )
+    assert_same_rows(
+        "fct_lead_conversions (Spark vs PostgreSQL)",
+        LEAD_CONVERSIONS_COLUMNS,
+        spark.rows("marts.fct_lead_conversions", LEAD_CONVERSIONS_COLUMNS),
+        postgres.lead_conversions,
+    )
+    assert_same_rows(
+        "dim_branches (Spark vs PostgreSQL)",
+        DIM_BRANCHES_COLUMNS,
+        spark.rows("marts.dim_branches", DIM_BRANCHES_COLUMNS),
+        postgres_rows(db, "marts.dim_branches", DIM_BRANCHES_COLUMNS),
+    )
+
+
+def build_postgres_lead_models(db: ScratchDatabase) -> None:
+    """The PostgreSQL side: test_lead_differential's model run (marts and audit, full refresh),
+    plus dim_branches."""
+    build_lead_models(db)
+    db.dbt("run", "--select", "dim_branches")
+
+
+def build_spark_lead_models(spark: SparkProject) -> None:
+    """The model nodes of both marts and dim_branches on Spark (seeds are loaded once)."""
+    spark.dbt(
+        "run",
+        "--select",
+        "+fct_client_conversion_events",
+        "+fct_lead_conversions",
+        "+dim_branches",
+        "--exclude",
+        "resource_type:seed",
+    )
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spark_session(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """One Spark session (local, Hive metastore in Derby) for the module, fresh warehouse."""
+    if not request.config.getoption("--spark"):
+        pytest.skip("Spark parity tests run with --spark (make test-spark)")
+    missing = [m for m in ("pyspark", "dbt.adapters.spark") if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.fail(
+            f"--spark given but {', '.join(missing)} is not installed in this Python: run "
+            "`make spark-setup`, then `make test-spark` (it uses .venv-spark)."
+        )
+    if shutil.which("java") is None:
+        pytest.fail("--spark given but Java is missing: Spark needs Java 17 (make spark-setup).")
+    shutil.rmtree(SPARK_DIR, ignore_errors=True)
+    SPARK_DIR.mkdir(parents=True)
+    with patched_environ(SparkProject.env()):
+        session = spark_loader.spark_session(spark_loader.profile_spark_conf(PROJECT_ROOT))
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def spark(spark_session: Any) -> SparkProject:
+    project = SparkProject(spark_session)
+    project.dbt("seed", "--select", "country_capital_timezones", "branch_conversion_policies")
+    return project
+
+
+@pytest.fixture(scope="module")
+def db(spark: SparkProject) -> Iterator[ScratchDatabase]:
+    """The PostgreSQL side: setup.sql's tables and the seeds (after the Spark fixture, so that
+    without --spark nothing is created)."""
+    database = ScratchDatabase("spark_parity")
+    database.load_sql_file(PROJECT_ROOT / "setup.sql")
+    database.dbt("seed", "--select", "country_capital_timezones", "branch_conversion_policies")
+    yield database
+    database.drop()
+
+
+# --- tests ------------------------------------------------------------------------------------
+
+
+def test_spark_zone_list_and_local_times_agree_with_postgres(spark: SparkProject, db):
+    """L6 / L8 on Spark: the generator's zones (ZONE_POOL) are in Java's zone list and its
+    invalid zones are not (the Spark zone validity of spark__known_time_zones, case-insensitive);
+    and Spark's from_utc_timestamp gives PostgreSQL's local time for every such zone at every
+    kind of instant the generator produces (DST transitions, far dates, ties). Else the random
+    parity test below would compare tz databases (Java's and PostgreSQL's), not the models."""
+    spark.dbt("run", "--select", "stg_postgres__time_zones")
+    java_zones = {
+        row[0].lower()
+        for row in spark.session.sql(
+            "select timezone_id from staging.stg_postgres__time_zones"
+        ).collect()
+    }
+    assert {zone.lower() for zone in ZONE_POOL} <= java_zones
+    assert not {zone.lower() for zone in INVALID_ZONES} & java_zones
+
+    instants = [*FAR_INSTANTS, *TIE_INSTANTS]
+    instants += [moment + nudge for moment in transitions() for nudge in NUDGES]
+    frame = spark.session.createDataFrame(
+        [(instant.replace(tzinfo=dt.UTC),) for instant in instants], "ts timestamp"
+    )
+    frame.createOrReplaceTempView("parity_instants")
+    disagreements = []
+    with db.connect() as conn:
+        conn.execute("create temporary table parity_instants (ts timestamp)")
+        with conn.cursor().copy("copy parity_instants (ts) from stdin") as copy:
+            for instant in instants:
+                copy.write_row([instant])
+        for zone in ZONE_POOL:
+            spark_local = dict(
+                spark.rows(
+                    f"(select ts, from_utc_timestamp(ts, '{zone}') as local_at"
+                    " from parity_instants)",
+                    ("ts", "local_at"),
+                )
+            )
+            cursor = conn.execute(
+                "select ts, (ts at time zone 'UTC') at time zone %s from parity_instants", (zone,)
+            )
+            for instant, postgres_local in cursor:
+                if spark_local[instant] != postgres_local:
+                    disagreements.append((zone, instant, postgres_local, spark_local[instant]))
+    assert not disagreements, f"Spark and PostgreSQL local times differ: {disagreements[:5]}"
+
+
+def test_spark_builds_the_same_marts_on_setup_sql_sample_data(spark: SparkProject, db):
+    """L1-L13 on Spark: setup.sql's sample data (every dirty case the rules name) gives the same
+    marts on Spark as on PostgreSQL, and every dbt test of the lead_conversions selector (schema
+    tests, unit tests, input = used + audited) passes on Spark too."""
+    build_postgres_lead_models(db)
+    tables = spark_loader.read_postgres(db.conn, "public")
+    assert tables["dim_user"] and tables["fct_membership_purchases"], "setup.sql has no data"
+    spark.load(tables)
+    spark.dbt("build", "--selector", "lead_conversions", "--exclude", "resource_type:seed")
+    assert_same_marts(db, spark)
+
+
+def test_spark_builds_the_same_marts_on_random_dirty_inputs(
+    spark: SparkProject, db: ScratchDatabase, request: pytest.FixtureRequest
+):
+    """Random dirty inputs (NULLs, blanks, duplicates, unknown users, odd JSON: numbers as
+    written, duplicate keys, \\u0000 and unpaired surrogates; mixed-case and invalid zones, DST
+    transitions, far dates) give the same marts on Spark as on PostgreSQL. A few examples only:
+    each costs a dbt run on both engines (no shrinking: a failure shows its example as drawn)."""
+
+    @settings(
+        max_examples=request.config.getoption("--spark-examples"),
+        deadline=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(tables=dirty_inputs())
+    def check(tables: dict[str, list[dict[str, Any]]]) -> None:
+        load_inputs(db, tables)
+        build_postgres_lead_models(db)
+        stored = spark_loader.read_postgres(db.conn, "public")
+        spark.load(stored)
+        build_spark_lead_models(spark)
+        try:
+            assert_same_marts(db, spark)
+        except AssertionError as error:
+            raise AssertionError(f"{error}\ninputs: {json.dumps(stored, default=str)}") from None
+
+    check()
