@@ -261,6 +261,7 @@ def lead_counts(
     country: str | None = None,
     cohort: str | None = None,
     window_days: int | None = None,
+    policy: str | None = None,
 ) -> tuple[int, int]:
     """(leads, clients) as the README defines them (L13), from fct_lead_conversions."""
     rows = db.query(
@@ -283,8 +284,15 @@ def lead_counts(
             and (cast(%(country)s as text) is null or lower(branch.country) = lower(%(country)s))
             and (cast(%(cohort)s as text) is null
                 or to_char(lead.local_user_created_at, 'YYYY-MM') = %(cohort)s)
+            and (cast(%(policy)s as text) is null or branch.conversion_policy = %(policy)s)
         """,
-        {"filter": event_filter, "country": country, "cohort": cohort, "days": window_days},
+        {
+            "filter": event_filter,
+            "country": country,
+            "cohort": cohort,
+            "days": window_days,
+            "policy": policy,
+        },
     )
     return int(rows[0][0]), int(rows[0][1])
 
@@ -334,14 +342,26 @@ def test_lead_readme_question_poland_march_membership_30_days(sync_api, app, bui
     pick_option(page, "Country", "Poland")
     wait_url(page, "country=Poland")
     wait_idle(page)
-    leads, clients = lead_counts(built, "MEMBERSHIP", "Poland", "2026-03", 30)
-    assert leads > clients > 0
+    all_gyms = lead_counts(built, "MEMBERSHIP", "Poland", "2026-03", 30)
+    expect_lead_kpis(sync_api, page, *all_gyms)
+    # Only the gyms that count memberships alone (dim_branches.conversion_policy).
+    pick_option(page, "Gym conversion policy", "MEMBERSHIP")
+    wait_url(page, "policy=MEMBERSHIP")
+    wait_idle(page)
+    leads, clients = lead_counts(built, "MEMBERSHIP", "Poland", "2026-03", 30, "MEMBERSHIP")
+    assert all_gyms[0] > leads > clients > 0
     expect_lead_kpis(sync_api, page, leads, clients)
-    # The README quotes this answer for the sample data: it must stay true.
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    quoted = re.search(r"(\d+) / (\d+) = ([\d.]+%) on the\s+sample\s+data", readme)
-    assert quoted, "README: the dashboard section's worked answer is missing"
-    assert quoted.groups() == (str(clients), str(leads), formatting.rate(clients, leads))
+    # The README quotes both answers for the sample data: they must stay true.
+    readme = " ".join((PROJECT_ROOT / "README.md").read_text().split())
+    answer = re.search(r"(\d+) / (\d+) = ([\d.]+%) on the sample data", readme)
+    every_gym = re.search(r"membership definition \((\d+) / (\d+) = ([\d.]+%)\)", readme)
+    assert answer and every_gym, "README: the dashboard section's worked answers are missing"
+    assert answer.groups() == (str(clients), str(leads), formatting.rate(clients, leads))
+    assert every_gym.groups() == (
+        str(all_gyms[1]),
+        str(all_gyms[0]),
+        formatting.rate(all_gyms[1], all_gyms[0]),
+    )
     # The same view, opened from its URL in a new page, shows the same answer.
     shared = page.url
     open_page(page, shared)

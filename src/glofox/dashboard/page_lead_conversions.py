@@ -42,6 +42,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "country": ("Country", "country"),
     "source": ("Source", "source"),
     "cohort": ("Signup cohort month", "signup_month"),
+    "policy": ("Gym conversion policy", "gym_policy"),
 }
 DRILL_LIMIT = 500
 ROW_HEIGHT = 35  # pixels per table row (the e2e test clicks a row by position)
@@ -88,6 +89,7 @@ _MEMBERS = sql.SQL(
         select
             dim_branches.branch_id,
             dim_branches.branch_name,
+            dim_branches.conversion_policy,
             canonical_countries.country
         from marts.dim_branches
         left join canonical_countries
@@ -99,6 +101,7 @@ _MEMBERS = sql.SQL(
             lead_rows.user_id,
             lead_rows.branch_id,
             coalesce(branches.branch_name, lead_rows.branch_id, '(no branch)') as branch,
+            coalesce(branches.conversion_policy, '(unknown)') as gym_policy,
             coalesce(branches.country, '(unknown)') as country,
             coalesce(to_char(lead_rows.local_user_created_at, 'YYYY-MM'), '(unknown)')
                 as signup_month,
@@ -143,6 +146,8 @@ _MEMBERS = sql.SQL(
                 or branch = any(cast(%(branches)s as text[])))
             and (cardinality(cast(%(cohorts)s as text[])) = 0
                 or signup_month = any(cast(%(cohorts)s as text[])))
+            and (cardinality(cast(%(policies)s as text[])) = 0
+                or gym_policy = any(cast(%(policies)s as text[])))
     )
     """
 )
@@ -157,6 +162,8 @@ Q_OPTIONS = queries.register(
         select 'branch', branch from members
         union
         select 'cohort', signup_month from members
+        union
+        select 'policy', gym_policy from members
         union
         select 'source', coalesce(client_conversion_event_source, '(no source)')
         from marts.fct_lead_conversions
@@ -285,7 +292,7 @@ Q_DRILL_COUNT = {
 
 
 def _options(version: str) -> dict[str, list[str]]:
-    everything = {"countries": [], "branches": [], "sources": [], "cohorts": []}
+    everything = {"countries": [], "branches": [], "sources": [], "cohorts": [], "policies": []}
     frame = queries.frame(Q_OPTIONS, version, event_filter="ALL", window_days=None, **everything)
     return {kind: frame.loc[frame["kind"] == kind, "value"].tolist() for kind in DIMENSIONS}
 
@@ -300,6 +307,14 @@ def _filters(options: dict[str, list[str]]) -> dict[str, Any]:
         bind="query-params",
         help="Which purchases count as a conversion (L13): ALL = membership or credit pack, "
         "MEMBERSHIP = memberships only, USER_CREDIT = credit packs only.",
+    )
+    policies = st.multiselect(
+        "Gym conversion policy",
+        options["policy"],
+        key="policy",
+        bind="query-params",
+        help="Which purchases each gym itself counts (dim_branches.conversion_policy): "
+        "MEMBERSHIP = membership-only gyms, USER_CREDIT = credit-pack-only gyms, ALL = both.",
     )
     columns = st.columns(5)
     with columns[0]:
@@ -334,6 +349,7 @@ def _filters(options: dict[str, list[str]]) -> dict[str, Any]:
         "branches": list(branches),
         "sources": list(sources),
         "cohorts": list(cohorts),
+        "policies": list(policies),
         "window_days": WINDOWS[window or "any time"],
     }
 
