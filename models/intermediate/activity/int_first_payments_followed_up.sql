@@ -17,13 +17,18 @@ sequenced as (
         payment_id,
         amount,
         paid_at,
-        row_number() over (
-            partition by user_id
-            order by paid_at asc, payment_id collate "C" asc
-        ) as payment_sequence,
-        count(*) over (partition by user_id) as payment_count
+        row_number() over payment_order as payment_sequence,
+        count(*) over (partition by user_id) as payment_count,
+        -- the payment that follows, read on the first payment's row (issue 6: no self-join
+        -- of this CTE, whose row estimate made PostgreSQL nest loops over it, O(n^2))
+        lead(payment_id) over payment_order as next_payment_id,
+        lead(paid_at) over payment_order as next_paid_at
 
     from payments
+    window payment_order as (
+        partition by user_id
+        order by paid_at asc, payment_id collate "C" asc
+    )
 
 ),
 
@@ -34,22 +39,12 @@ first_payments as (
         payment_id as first_payment_id,
         amount as first_payment_amount,
         paid_at as first_paid_at,
-        payment_count
+        payment_count,
+        next_payment_id,
+        next_paid_at
 
     from sequenced
     where payment_sequence = 1
-
-),
-
-second_payments as (
-
-    select
-        user_id,
-        payment_id as next_payment_id,
-        paid_at as next_paid_at
-
-    from sequenced
-    where payment_sequence = 2
 
 ),
 
@@ -61,18 +56,16 @@ followed_up as (
         first_payments.first_payment_amount,
         first_payments.first_paid_at,
         {{ follow_up_end('first_payments.first_paid_at') }} as follow_up_ends_at,
-        second_payments.next_payment_id,
-        second_payments.next_paid_at,
+        first_payments.next_payment_id,
+        first_payments.next_paid_at,
         first_payments.payment_count,
         coalesce(
-            second_payments.next_paid_at
+            first_payments.next_paid_at
             <= {{ follow_up_end('first_payments.first_paid_at') }},
             false
         ) as is_retained
 
     from first_payments
-    left join second_payments
-        on first_payments.user_id = second_payments.user_id
 
 )
 
