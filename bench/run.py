@@ -291,13 +291,10 @@ def dashboard_queries(bench: Bench, repeats: int = 5) -> None:
             __import__(f"glofox.dashboard.{module}")
         except ImportError as error:
             print(f"  [{bench.size}] dashboard page {module} not importable: {error}")
+    # Scalars with neutral values; every other parameter is a filter list, empty = everything.
     params = {
         "event_filter": "ALL",
         "window_days": None,
-        "countries": [],
-        "branches": [],
-        "sources": [],
-        "cohorts": [],
         "as_of": datetime.date.fromisoformat(bench.as_of),
         "grain": "week",
         "drill": "new users",
@@ -306,9 +303,9 @@ def dashboard_queries(bench: Bench, repeats: int = 5) -> None:
         for name, query in sorted(queries._QUERIES.items()):
             text = query.as_string(db)
             wanted = set(re.findall(r"%\((\w+)\)s", text))
-            values = {key: params.get(key) for key in wanted}
+            values = {key: params.get(key, []) for key in wanted}
             if "drill_value" in wanted:
-                values["drill_value"] = _drill_value(db, name)
+                values["drill_value"] = _drill_value(db, name, values)
             try:
                 runs = []
                 for _ in range(repeats):
@@ -323,30 +320,16 @@ def dashboard_queries(bench: Bench, repeats: int = 5) -> None:
             bench.record(f"dashboard {name}", seconds, note=f"median of {repeats}; {verdict}")
 
 
-def _drill_value(db: psycopg.Connection, name: str) -> str:
-    """A real value of the drilled dimension: the biggest branch / country / source / month."""
-    column = {
-        "branch": "branch_id",
-        "country": "branch_id",
-        "source": "client_conversion_event_source",
-        "cohort": "to_char(local_user_created_at, 'YYYY-MM')",
-    }[name.rsplit("_", 1)[-1]]
-    row = db.execute(
-        f"select {column} from marts.fct_lead_conversions where {column} is not null "
-        f"group by 1 order by count(*) desc limit 1"
-    ).fetchone()
-    if name.endswith("_branch"):
-        found = db.execute(
-            "select coalesce(branch_name, branch_id) from marts.dim_branches where branch_id = %s",
-            row,
-        ).fetchone()
-        return found[0] if found else row[0]
-    if name.endswith("_country"):
-        found = db.execute(
-            "select country from marts.dim_branches where branch_id = %s", row
-        ).fetchone()
-        return found[0] if found else "(unknown)"
-    return row[0]
+def _drill_value(db: psycopg.Connection, name: str, values: dict[str, Any]) -> Any:
+    """A real value to drill into: the biggest one of the page's breakdown by that dimension."""
+    from glofox.dashboard import queries
+
+    breakdown = name.replace("_drill_count_", "_breakdown_").replace("_drill_", "_breakdown_")
+    query = queries._QUERIES.get(breakdown)
+    if query is None:
+        return None
+    row = db.execute(query, {**values, "drill_value": None}).fetchone()
+    return row[0] if row else None
 
 
 # -- main ------------------------------------------------------------------------------------
