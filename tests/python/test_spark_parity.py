@@ -4,9 +4,10 @@ The same dbt models build the marts on PostgreSQL and on Apache Spark (dbt-spark
 mode): the engine differences live in the spark__ macros (JSON details, zone list, zone
 conversion, contract types). These tests load the same inputs into a scratch PostgreSQL
 database and into a Spark warehouse of their own (target/tests/spark_parity/spark), build on
-both, and compare fct_client_conversion_events, fct_lead_conversions and dim_branches row for
-row: on setup.sql's sample data (with every dbt test of the lead_conversions selector on
-Spark) and on random dirty inputs from test_lead_differential's hypothesis strategies.
+both, and compare fct_client_conversion_events, fct_lead_conversions, dim_branches and the
+audit of rows set aside (L5) row for row: on setup.sql's sample data (with every dbt test of
+the lead_conversions selector on Spark) and on random dirty inputs from
+test_lead_differential's hypothesis strategies.
 
 They run only with `--spark` (`make test-spark`, under .venv-spark, which has dbt-spark and
 pyspark); without it they skip, and with it a missing Spark or Java is a failure, not a skip.
@@ -56,6 +57,16 @@ DIM_BRANCHES_COLUMNS = (
     "resolved_timezone_id",
     "resolved_timezone_source",
     "conversion_policy",
+)
+AUDIT_COLUMNS = (
+    "source_table",
+    "rule_id",
+    "reason",
+    "record_id",
+    "user_id",
+    "branch_id",
+    "created_at",
+    "purchased_at",
 )
 TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss.SSSSSS"
 
@@ -130,7 +141,8 @@ def postgres_rows(db: ScratchDatabase, relation: str, columns: Sequence[str]) ->
 
 
 def assert_same_marts(db: ScratchDatabase, spark: SparkProject) -> None:
-    """Both marts and the branch dimension, row for row (as multisets), Spark vs PostgreSQL."""
+    """Both marts, the branch dimension and the L5 audit of rows set aside, row for row (as
+    multisets), Spark vs PostgreSQL (a failure shows the PostgreSQL rows as "the reference")."""
     postgres = read_marts(db)
     assert_same_rows(
         "fct_client_conversion_events (Spark vs PostgreSQL)",
@@ -150,6 +162,12 @@ def assert_same_marts(db: ScratchDatabase, spark: SparkProject) -> None:
         spark.rows("marts.dim_branches", DIM_BRANCHES_COLUMNS),
         postgres_rows(db, "marts.dim_branches", DIM_BRANCHES_COLUMNS),
     )
+    assert_same_rows(
+        "audit_glofox__rows_set_aside (Spark vs PostgreSQL)",
+        AUDIT_COLUMNS,
+        spark.rows("audit.audit_glofox__rows_set_aside", AUDIT_COLUMNS),
+        postgres_rows(db, "audit.audit_glofox__rows_set_aside", AUDIT_COLUMNS),
+    )
 
 
 def build_postgres_lead_models(db: ScratchDatabase) -> None:
@@ -160,13 +178,15 @@ def build_postgres_lead_models(db: ScratchDatabase) -> None:
 
 
 def build_spark_lead_models(spark: SparkProject) -> None:
-    """The model nodes of both marts and dim_branches on Spark (seeds are loaded once)."""
+    """The model nodes of both marts, dim_branches and the audit on Spark (seeds are loaded
+    once)."""
     spark.dbt(
         "run",
         "--select",
         "+fct_client_conversion_events",
         "+fct_lead_conversions",
         "+dim_branches",
+        "+audit_glofox__rows_set_aside",
         "--exclude",
         "resource_type:seed",
     )
