@@ -130,7 +130,7 @@ sequenced as (
 ),
 
 cohort as (
-    select sequenced.user_id, coalesce(sequenced.next_paid_at < sequenced.paid_at + interval '30 days', false) as is_retained
+    select sequenced.user_id, coalesce(sequenced.next_paid_at <= sequenced.paid_at + interval '30 days', false) as is_retained
     from sequenced, bounds
     where sequenced.n = 1 and sequenced.paid_at >= bounds.cohort_start and sequenced.paid_at < bounds.cohort_end
 )
