@@ -57,8 +57,8 @@ bench: $(STAMP) ## generate 100k/1M users, time dbt builds vs floors, incrementa
 	$(GLOFOX) db start --no-setup
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --rounds $(BENCH_ROUNDS)
 
-# Optional Apache Spark port of the lead marts (issue 7; README "Running on Spark"). Not part of
-# `make test`: .venv-spark holds dbt-spark[session] and pyspark (~630 MB) and needs Java 17+,
+# Optional Apache Spark port of the lead marts (issue 7; README "Scale-out"). Not part of
+# `make test` (CI runs `make test-spark` after it): .venv-spark holds dbt-spark[session] and pyspark (~630 MB) and needs Java 17+,
 # which is installed with apt-get when missing and make runs as root (as in CI).
 SPARK_VENV := .venv-spark
 SPARK_BIN := $(SPARK_VENV)/bin
