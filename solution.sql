@@ -38,8 +38,8 @@ begin;
 --
 -- Every time-zone name the engine knows (L6 / D5), from the dispatched macro `known_time_zones`
 -- (PostgreSQL: pg_catalog.pg_timezone_names, about 600 names including links such as
--- Asia/Calcutta), with the lower-case form used for the case-insensitive match of
--- dim_branch.timezone_id. A view: no copy of the catalogue is kept.
+-- Asia/Calcutta; on Spark, issue 7: Java's zone list), with the lower-case form used for the
+-- case-insensitive match of dim_branch.timezone_id. A view: no copy of the catalogue is kept.
 -- ---------------------------------------------------------------------------------------------
 create temporary view stg_postgres__time_zones as
 -- L6 / D5: every time-zone name the engine knows (PostgreSQL: pg_timezone_names), with its
