@@ -25,9 +25,23 @@ source as (
     from {{ source('glofox', 'fct_credit_pack_purchases') }} as purchases
     {%- if is_incremental() %}
         where
-            {{ row_version('purchases') }}
-            >= (select coalesce(max(previous.source_watermark), -1) from {{ this }} as previous)
-            or {{ clean_text('purchases.credit_pack_id') }} in (
+            {{ row_version('purchases') }} >= (
+                select coalesce(max(previous.source_watermark), -1)
+                from {{ this }} as previous
+            )
+
+        union all
+
+        -- the earlier rows of the same credit_pack_ids: a semi-join, not an OR (with an OR over a
+        -- subquery PostgreSQL re-runs the subquery per row once its result outgrows work_mem)
+        select purchases.*
+        from {{ source('glofox', 'fct_credit_pack_purchases') }} as purchases
+        where
+            {{ row_version('purchases') }} < (
+                select coalesce(max(previous.source_watermark), -1)
+                from {{ this }} as previous
+            )
+            and {{ clean_text('purchases.credit_pack_id') }} in (
                 select {{ clean_text('new_purchases.credit_pack_id') }}
                 from {{ source('glofox', 'fct_credit_pack_purchases') }} as new_purchases
                 where

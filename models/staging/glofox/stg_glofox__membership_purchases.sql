@@ -25,9 +25,23 @@ source as (
     from {{ source('glofox', 'fct_membership_purchases') }} as purchases
     {%- if is_incremental() %}
         where
-            {{ row_version('purchases') }}
-            >= (select coalesce(max(previous.source_watermark), -1) from {{ this }} as previous)
-            or {{ clean_text('purchases.membership_id') }} in (
+            {{ row_version('purchases') }} >= (
+                select coalesce(max(previous.source_watermark), -1)
+                from {{ this }} as previous
+            )
+
+        union all
+
+        -- the earlier rows of the same membership_ids: a semi-join, not an OR (with an OR over a
+        -- subquery PostgreSQL re-runs the subquery per row once its result outgrows work_mem)
+        select purchases.*
+        from {{ source('glofox', 'fct_membership_purchases') }} as purchases
+        where
+            {{ row_version('purchases') }} < (
+                select coalesce(max(previous.source_watermark), -1)
+                from {{ this }} as previous
+            )
+            and {{ clean_text('purchases.membership_id') }} in (
                 select {{ clean_text('new_purchases.membership_id') }}
                 from {{ source('glofox', 'fct_membership_purchases') }} as new_purchases
                 where
