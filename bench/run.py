@@ -85,6 +85,7 @@ class Bench:
     conn: settings.Connection
     out: csv.DictWriter
     meta: dict[str, Any]
+    flush: Callable[[], None]
     node_seconds: float = 0.0
 
     # -- running things --------------------------------------------------------------------
@@ -135,6 +136,7 @@ class Bench:
                 "note": note,
             }
         )
+        self.flush()
         shown = f"{seconds:9.3f} s"
         if floor is not None:
             shown += f"   floor {floor:8.3f} s   ratio {ratio:5.2f}"
@@ -405,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             out.writeheader()
         for size in sizes:
             conn = dataclasses.replace(server, database=f"glofox_bench_{size}")
-            bench = Bench(size, SIZES[size], args.seed, args.as_of, conn, out, meta)
+            bench = Bench(size, SIZES[size], args.seed, args.as_of, conn, out, meta, handle.flush)
             ensure_data(bench)
             handle.flush()
             if "floors" in steps:
