@@ -45,27 +45,27 @@ memberships as (
     select * from {{ ref('stg_glofox__membership_purchases') }}
     where
         set_aside_rule_id is null
-        {%- if is_incremental() %}
+    {% if is_incremental() %}
             and user_id in (select changed_users.user_id from changed_users)
-        {%- endif %}
+        {% endif %}
 ),
 
 credit_packs as (
     select * from {{ ref('stg_glofox__credit_pack_purchases') }}
     where
         set_aside_rule_id is null
-        {%- if is_incremental() %}
+    {% if is_incremental() %}
             and user_id in (select changed_users.user_id from changed_users)
-        {%- endif %}
+        {% endif %}
 ),
 
 users as (
     select * from {{ ref('stg_glofox__users') }}
     where
         set_aside_rule_id is null
-        {%- if is_incremental() %}
+    {% if is_incremental() %}
             and user_id in (select changed_users.user_id from changed_users)
-        {%- endif %}
+        {% endif %}
 ),
 
 purchases as (
