@@ -773,18 +773,21 @@ memberships as (
     select * from pg_temp.stg_glofox__membership_purchases
     where
         set_aside_rule_id is null
+    
 ),
 
 credit_packs as (
     select * from pg_temp.stg_glofox__credit_pack_purchases
     where
         set_aside_rule_id is null
+    
 ),
 
 users as (
     select * from pg_temp.stg_glofox__users
     where
         set_aside_rule_id is null
+    
 ),
 
 purchases as (
