@@ -30,6 +30,29 @@ SECTION_TABLES: dict[str, tuple[str, ...]] = {
 }
 SETUP_TABLES = tuple(table for tables in SECTION_TABLES.values() for table in tables)
 
+# The brief's lead-conversion input tables and their columns (spec lead-conversions.md, Inputs),
+# in table order: what the Spark loader copies and what the differential test fills.
+LEAD_INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "dim_branch": ("branch_id", "name", "email", "city", "country", "timezone_id", "created_at"),
+    "dim_user": ("user_id", "branch_id", "name", "email", "created_at"),
+    "fct_membership_purchases": (
+        "user_id",
+        "branch_id",
+        "membership_id",
+        "membership_purchased_at",
+        "created_at",
+        "membership_purchase_details",
+    ),
+    "fct_credit_pack_purchases": (
+        "user_id",
+        "branch_id",
+        "credit_pack_id",
+        "credit_pack_purchased_at",
+        "created_at",
+        "credit_pack_purchase_details",
+    ),
+}
+
 
 def current() -> settings.Connection:
     """The connection in use; starts nothing. For the embedded server it must be running."""

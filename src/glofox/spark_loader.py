@@ -21,29 +21,10 @@ from typing import Any
 import jinja2
 import yaml
 
-from glofox import settings
+from glofox import database, settings
 
 # The brief's input tables and columns (spec lead-conversions.md, Inputs), in table order.
-INPUT_TABLES: dict[str, tuple[str, ...]] = {
-    "dim_branch": ("branch_id", "name", "email", "city", "country", "timezone_id", "created_at"),
-    "dim_user": ("user_id", "branch_id", "name", "email", "created_at"),
-    "fct_membership_purchases": (
-        "user_id",
-        "branch_id",
-        "membership_id",
-        "membership_purchased_at",
-        "created_at",
-        "membership_purchase_details",
-    ),
-    "fct_credit_pack_purchases": (
-        "user_id",
-        "branch_id",
-        "credit_pack_id",
-        "credit_pack_purchased_at",
-        "created_at",
-        "credit_pack_purchase_details",
-    ),
-}
+INPUT_TABLES = database.LEAD_INPUT_COLUMNS
 TIMESTAMP_COLUMNS = frozenset({"created_at", "membership_purchased_at", "credit_pack_purchased_at"})
 JSON_COLUMNS = frozenset({"membership_purchase_details", "credit_pack_purchase_details"})
 
@@ -186,8 +167,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from glofox import database
-
     load(database.current(), args.source_schema, args.target_schema, profile_spark_conf())
     print("Done. Next: .venv-spark/bin/dbt build --target spark --selector lead_conversions")
     return 0

@@ -28,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from glofox import database
 from harness import PROJECT_ROOT, ScratchDatabase
 from lead_reference import (
     CLIENT_CONVERSION_EVENTS_COLUMNS,
@@ -41,26 +42,7 @@ from lead_reference import (
 
 SEED_PATH = PROJECT_ROOT / "seeds" / "country_capital_timezones.csv"
 
-INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "dim_branch": ("branch_id", "name", "email", "city", "country", "timezone_id", "created_at"),
-    "dim_user": ("user_id", "branch_id", "name", "email", "created_at"),
-    "fct_membership_purchases": (
-        "user_id",
-        "branch_id",
-        "membership_id",
-        "membership_purchased_at",
-        "created_at",
-        "membership_purchase_details",
-    ),
-    "fct_credit_pack_purchases": (
-        "user_id",
-        "branch_id",
-        "credit_pack_id",
-        "credit_pack_purchased_at",
-        "created_at",
-        "credit_pack_purchase_details",
-    ),
-}
+INPUT_COLUMNS = database.LEAD_INPUT_COLUMNS
 JSON_COLUMNS = {"membership_purchase_details", "credit_pack_purchase_details"}
 
 # Zones the generator uses (DST, half-hour and 45-minute offsets, links, the date line).
