@@ -86,14 +86,15 @@ class Bench:
     out: csv.DictWriter
     meta: dict[str, Any]
     flush: Callable[[], None]
+    name: str = "bench"
     node_seconds: float = 0.0
 
     # -- running things --------------------------------------------------------------------
     def dbt(self, *args: str) -> float:
         env = dbt_runner.command_env(self.conn)
         env.update(
-            DBT_TARGET_PATH=str(ROOT / "target" / "bench"),
-            DBT_LOG_PATH=str(ROOT / "logs" / "bench"),
+            DBT_TARGET_PATH=str(ROOT / "target" / self.name),
+            DBT_LOG_PATH=str(ROOT / "logs" / self.name),
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         )
         command = ["nice", "-n", "10", dbt_runner.dbt_executable(), *args]
@@ -104,7 +105,7 @@ class Bench:
         if result.returncode != 0:
             print(result.stdout[-4000:] + result.stderr[-4000:], file=sys.stderr)
             raise SystemExit(f"bench: `dbt {' '.join(args)}` failed on {self.conn.database}")
-        self.node_seconds = node_seconds(ROOT / "target" / "bench" / "run_results.json")
+        self.node_seconds = node_seconds(ROOT / "target" / self.name / "run_results.json")
         return seconds
 
     def sql_file(self, path: Path) -> float:
@@ -381,6 +382,12 @@ def main(argv: list[str] | None = None) -> int:
         help="which steps (floors,tests,incremental,dashboard)",
     )
     parser.add_argument(
+        "--name",
+        default="bench",
+        help="prefix of the databases (<name>_<size>) and of dbt's target/ and logs/ "
+        "directories, so two benches can run side by side (bench)",
+    )
+    parser.add_argument(
         "--drop", action="store_true", help="drop each size's database when done (frees disk)"
     )
     args = parser.parse_args(argv)
@@ -396,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     today = datetime.date.today().isoformat()
     meta = {"date": today, "cores": os.cpu_count(), "postgres_version": version}
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"bench_{today}.csv"
+    path = RESULTS_DIR / f"{args.name}_{today}.csv"
     new_file = not path.exists()
     print(
         f"bench: {meta['cores']} cores, PostgreSQL {version}; results in {path.relative_to(ROOT)}"
@@ -406,8 +413,10 @@ def main(argv: list[str] | None = None) -> int:
         if new_file:
             out.writeheader()
         for size in sizes:
-            conn = dataclasses.replace(server, database=f"glofox_bench_{size}")
-            bench = Bench(size, SIZES[size], args.seed, args.as_of, conn, out, meta, handle.flush)
+            conn = dataclasses.replace(server, database=f"glofox_{args.name}_{size}")
+            bench = Bench(
+                size, SIZES[size], args.seed, args.as_of, conn, out, meta, handle.flush, args.name
+            )
             ensure_data(bench)
             handle.flush()
             if "floors" in steps:
@@ -423,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
             handle.flush()
             if args.drop:
                 with psycopg.connect(server.conninfo(database="postgres"), autocommit=True) as db:
-                    db.execute(f"drop database if exists glofox_bench_{size} with (force)")
+                    db.execute(f"drop database if exists {conn.database} with (force)")
     return 0
 
 
