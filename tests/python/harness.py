@@ -40,14 +40,21 @@ def patched_environ(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
+# Scratch databases are named <prefix>_<name>; another prefix (GLOFOX_TEST_DATABASE_PREFIX, e.g.
+# glofox_dash_test) lets two people run the tests side by side on one server.
+DEFAULT_PREFIX = "glofox_test"
+
+
 class ScratchDatabase:
     """A database created empty for one test module, on the project's server."""
 
     def __init__(self, name: str):
         base = server()
-        self.name = f"glofox_test_{name}"
+        prefix = os.environ.get("GLOFOX_TEST_DATABASE_PREFIX") or DEFAULT_PREFIX
+        self.name = f"{prefix}_{name}"
         self.conn = settings.Connection(base.host, base.port, base.user, base.password, self.name)
-        self.target_path = PROJECT_ROOT / "target" / "tests" / name
+        folder = name if prefix == DEFAULT_PREFIX else f"{prefix}_{name}"
+        self.target_path = PROJECT_ROOT / "target" / "tests" / folder
         self.recreate()
 
     def recreate(self) -> None:

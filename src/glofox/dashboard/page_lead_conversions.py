@@ -1,7 +1,11 @@
 """Lead conversions page: leads, clients and conversion rate (spec L1-L15) with drill-down.
 
-Reads marts.fct_lead_conversions (L13) and marts.dim_branches (L6). Every filter is bound to
-the URL (st.query_params), so a view can be shared, and stays while drilling down and back.
+Reads marts.dash_lead_counts and marts.dash_lead_members, built for this page from
+marts.fct_lead_conversions (L13) and marts.dim_branches (L6) so that every query answers in
+well under 200 ms at 1M users (issue 6; tests/python/test_dashboard_queries.py checks that
+each query gives what computing it from those two marts at query time gives). Every filter is
+bound to the URL (st.query_params), so a view can be shared, and stays while drilling down
+and back.
 
 How the numbers are made (also in the README):
 - leads: users in scope: one `ALL` row each in fct_lead_conversions (L13), whether LEAD or CLIENT;
@@ -25,7 +29,7 @@ from psycopg import sql
 
 from glofox.dashboard import components, formatting, queries
 
-RELATIONS = ("marts.fct_lead_conversions", "marts.dim_branches")
+RELATIONS = ("marts.dash_lead_counts", "marts.dash_lead_members")
 EVENT_FILTERS = ("ALL", "MEMBERSHIP", "USER_CREDIT")
 WINDOWS: dict[str, int | None] = {
     "any time": None,
@@ -40,178 +44,214 @@ WINDOWS: dict[str, int | None] = {
 DIMENSIONS: dict[str, tuple[str, str]] = {
     "branch": ("Branch", "branch"),
     "country": ("Country", "country"),
-    "source": ("Source", "source"),
+    "source": ("Source", "source_label"),
     "cohort": ("Signup cohort month", "signup_month"),
     "policy": ("Gym conversion policy", "gym_policy"),
 }
 DRILL_LIMIT = 500
 ROW_HEIGHT = 35  # pixels per table row (the e2e test clicks a row by position)
 
-# One member per lead in scope, with the conversion under the chosen event filter.
-_MEMBERS = sql.SQL(
+# The page reads two relations built for it (models/marts/dashboard, issue 6), so that each
+# query answers in well under 200 ms at 1M users:
+# - marts.dash_lead_counts: members per event filter x label (branch, country, gym policy,
+#   signup month) x source, converted or not, with the clients per band of days to conversion
+#   (bounds 0, 1, 7, 14, 30, 60, 90, which hold every window): leads, clients, breakdowns,
+#   options and drill counts are sums of it;
+# - marts.dash_lead_members: one row per fct_lead_conversions row with the same labels, for the
+#   drill-down lists (index-ordered, LIMIT) and the exact median (an index-ordered OFFSET).
+# The bands of dash_lead_counts: (column, upper bound in days (None: none), time-to-conversion
+# bucket). A band counts within an N-day window iff its upper bound is <= N ("days < N" is
+# exact on the bounds; the unknown and 90+ bands only without a window).
+BANDS: tuple[tuple[str, int | None, str], ...] = (
+    ("clients_days_unknown", None, "(unknown signup time)"),
+    ("clients_before_signup", 0, "0 before signup"),
+    ("clients_days_0_1", 1, "1 same day (< 1 day)"),
+    ("clients_days_1_7", 7, "2 1-7 days"),
+    ("clients_days_7_14", 14, "3 7-30 days"),
+    ("clients_days_14_30", 30, "3 7-30 days"),
+    ("clients_days_30_60", 60, "4 30-90 days"),
+    ("clients_days_60_90", 90, "4 30-90 days"),
+    ("clients_days_90_plus", None, "5 90+ days"),
+)
+# Every window is a band's upper bound, so a window keeps whole bands only.
+assert {days for days in WINDOWS.values() if days} <= {days for _, days, _ in BANDS}
+
+_IN_SCOPE = sql.SQL(
     """
-    with lead_rows as (
-        select user_id, branch_id, local_user_created_at
-        from marts.fct_lead_conversions
-        where client_conversion_event_filter = 'ALL'
-    ),
+    (cardinality(cast(%(countries)s as text[])) = 0
+        or {prefix}country = any(cast(%(countries)s as text[])))
+    and (cardinality(cast(%(branches)s as text[])) = 0
+        or {prefix}branch = any(cast(%(branches)s as text[])))
+    and (cardinality(cast(%(cohorts)s as text[])) = 0
+        or {prefix}signup_month = any(cast(%(cohorts)s as text[])))
+    and (cardinality(cast(%(policies)s as text[])) = 0
+        or {prefix}gym_policy = any(cast(%(policies)s as text[])))
+    """
+)
 
-    conversion_rows as (
-        select
-            user_id,
-            client_conversion_event_type,
-            client_conversion_event_id,
-            client_conversion_event_local_created_at,
-            client_conversion_event_name,
-            client_conversion_event_source
-        from marts.fct_lead_conversions
-        where
-            client_conversion_event_filter = %(event_filter)s
-            and lead_status = 'CLIENT'
-    ),
 
-    -- Countries are grouped case-insensitively ('poland' and 'Poland' are kept as given in
-    -- dim_branches, L1); the label is the most common spelling.
-    spellings as (
-        select lower(country) as country_key, country, count(*) as branches
-        from marts.dim_branches
-        where country is not null
-        group by lower(country), country
-    ),
+def _in_scope(prefix: str = "") -> sql.Composable:
+    return _IN_SCOPE.format(prefix=sql.SQL(f"{prefix}." if prefix else ""))
 
-    canonical_countries as (
-        select distinct on (country_key) country_key, country
-        from spellings
-        order by country_key, branches desc, country
-    ),
 
-    branches as (
-        select
-            dim_branches.branch_id,
-            dim_branches.branch_name,
-            dim_branches.conversion_policy,
-            canonical_countries.country
-        from marts.dim_branches
-        left join canonical_countries
-            on lower(dim_branches.country) = canonical_countries.country_key
-    ),
+def _band_in_window(column: str, days: int | None) -> sql.Composable:
+    """The band's clients when they count: a client row of a chosen source, within the window."""
+    if days is None:
+        within = sql.SQL("cast(%(window_days)s as integer) is null")
+    else:
+        within = sql.SQL(
+            "(cast(%(window_days)s as integer) is null or cast(%(window_days)s as integer) >= {})"
+        ).format(sql.Literal(days))
+    return sql.SQL("case when counted and {within} then {column} else 0 end as {column}").format(
+        within=within, column=sql.Identifier(column)
+    )
 
-    joined as (
-        select
-            lead_rows.user_id,
-            lead_rows.branch_id,
-            coalesce(branches.branch_name, lead_rows.branch_id, '(no branch)') as branch,
-            coalesce(branches.conversion_policy, '(unknown)') as gym_policy,
-            coalesce(branches.country, '(unknown)') as country,
-            coalesce(to_char(lead_rows.local_user_created_at, 'YYYY-MM'), '(unknown)')
-                as signup_month,
-            lead_rows.local_user_created_at,
-            conversion_rows.client_conversion_event_type,
-            conversion_rows.client_conversion_event_id,
-            conversion_rows.client_conversion_event_local_created_at,
-            conversion_rows.client_conversion_event_name,
-            conversion_rows.client_conversion_event_source,
-            coalesce(conversion_rows.client_conversion_event_source, '(no source)') as source,
-            extract(
-                epoch from conversion_rows.client_conversion_event_local_created_at
-                - lead_rows.local_user_created_at
-            ) / 86400.0 as days_to_conversion,
-            conversion_rows.user_id is not null
-            and (
-                cast(%(window_days)s as integer) is null
-                or conversion_rows.client_conversion_event_local_created_at
-                < lead_rows.local_user_created_at
-                + make_interval(days => cast(%(window_days)s as integer))
-            ) as converted_in_window
-        from lead_rows
-        left join branches
-            on lead_rows.branch_id = branches.branch_id
-        left join conversion_rows
-            on lead_rows.user_id = conversion_rows.user_id
-    ),
 
-    members as (
+_CONVERTED = sql.SQL(" + ").join(sql.Identifier(column) for column, _, _ in BANDS)
+_TIMED = sql.SQL(" + ").join(
+    sql.Identifier(column) for column, _, _ in BANDS if column != "clients_days_unknown"
+)
+
+# Per row in scope under the chosen event filter: its members, and the converted ones: the
+# clients of the filter from a chosen source whose band lies within the window.
+_SCOPED = sql.SQL(
+    """
+    with in_scope as (
         select
             *,
-            converted_in_window
+            is_client
             and (
                 cardinality(cast(%(sources)s as text[])) = 0
-                or source = any(cast(%(sources)s as text[]))
-            ) as converted
-        from joined
-        where
-            (cardinality(cast(%(countries)s as text[])) = 0
-                or country = any(cast(%(countries)s as text[])))
-            and (cardinality(cast(%(branches)s as text[])) = 0
-                or branch = any(cast(%(branches)s as text[])))
-            and (cardinality(cast(%(cohorts)s as text[])) = 0
-                or signup_month = any(cast(%(cohorts)s as text[])))
-            and (cardinality(cast(%(policies)s as text[])) = 0
-                or gym_policy = any(cast(%(policies)s as text[])))
+                or source_label = any(cast(%(sources)s as text[]))
+            ) as counted
+        from marts.dash_lead_counts
+        where client_conversion_event_filter = %(event_filter)s and {scope}
+    ),
+
+    banded as (
+        select
+            branch,
+            country,
+            gym_policy,
+            signup_month,
+            is_client,
+            source_label,
+            members,
+            {bands}
+        from in_scope
+    ),
+
+    scoped as (
+        select
+            *,
+            {converted} as converted,
+            {timed} as timed
+        from banded
     )
     """
+).format(
+    scope=_in_scope(),
+    bands=sql.SQL(",\n            ").join(
+        _band_in_window(column, days) for column, days, _ in BANDS
+    ),
+    converted=_CONVERTED,
+    timed=_TIMED,
 )
 
 Q_OPTIONS = queries.register(
     "lead_options",
-    _MEMBERS
-    + sql.SQL(
-        """
-        select 'country' as kind, country as value from members
-        union
-        select 'branch', branch from members
-        union
-        select 'cohort', signup_month from members
-        union
-        select 'policy', gym_policy from members
-        union
-        select 'source', coalesce(client_conversion_event_source, '(no source)')
-        from marts.fct_lead_conversions
-        where lead_status = 'CLIENT'
-        order by 1, 2
-        """
-    ),
+    """
+    select 'country' as kind, country as value from marts.dash_lead_counts
+    where client_conversion_event_filter = 'ALL'
+    union
+    select 'branch', branch from marts.dash_lead_counts
+    where client_conversion_event_filter = 'ALL'
+    union
+    select 'cohort', signup_month from marts.dash_lead_counts
+    where client_conversion_event_filter = 'ALL'
+    union
+    select 'policy', gym_policy from marts.dash_lead_counts
+    where client_conversion_event_filter = 'ALL'
+    union
+    select 'source', source_label from marts.dash_lead_counts
+    where is_client
+    order by 1, 2
+    """,
 )
 
+# The median is exact: the clients with a known time to conversion are counted from the
+# aggregate, then the one or two middle values are read in index order (OFFSET) and
+# percentile_cont interpolates them as it would over all the values.
 Q_KPIS = queries.register(
     "lead_kpis",
-    _MEMBERS
+    _SCOPED
     + sql.SQL(
         """
+        , totals as (
+            select
+                coalesce(sum(members), 0) as leads,
+                coalesce(sum(converted), 0) as clients,
+                coalesce(sum(timed), 0) as timed_clients
+            from scoped
+        ),
+
+        middle as (
+            select days_to_conversion
+            from marts.dash_lead_members
+            where
+                client_conversion_event_filter = %(event_filter)s
+                and is_client
+                and days_to_conversion is not null
+                and {scope}
+                and (
+                    cast(%(window_days)s as integer) is null
+                    or days_to_conversion < cast(%(window_days)s as integer)
+                )
+                and (
+                    cardinality(cast(%(sources)s as text[])) = 0
+                    or source_label = any(cast(%(sources)s as text[]))
+                )
+            order by days_to_conversion
+            -- n values: the middle one (n odd) or two (n even) start at floor((n - 1) / 2)
+            offset (select cast(floor(greatest(timed_clients - 1, 0) / 2) as bigint) from totals)
+            limit (select cast(2 - mod(timed_clients, 2) as bigint) from totals)
+        )
+
         select
-            count(*) as leads,
-            count(*) filter (where converted) as clients,
-            percentile_cont(0.5) within group (order by days_to_conversion)
-                filter (where converted) as median_days
-        from members
+            cast(leads as bigint) as leads,
+            cast(clients as bigint) as clients,
+            (
+                select percentile_cont(0.5) within group (order by days_to_conversion)
+                from middle
+            ) as median_days
+        from totals
         """
-    ),
+    ).format(scope=_in_scope()),
 )
 
 Q_BUCKETS = queries.register(
     "lead_time_to_conversion",
-    _MEMBERS
+    _SCOPED
     + sql.SQL(
         """
         , bucketed as (
-            select
-                case
-                    when days_to_conversion is null then '(unknown signup time)'
-                    when days_to_conversion < 0 then '0 before signup'
-                    when days_to_conversion < 1 then '1 same day (< 1 day)'
-                    when days_to_conversion < 7 then '2 1-7 days'
-                    when days_to_conversion < 30 then '3 7-30 days'
-                    when days_to_conversion < 90 then '4 30-90 days'
-                    else '5 90+ days'
-                end as bucket
-            from members
-            where converted
+            select buckets.bucket, buckets.clients
+            from scoped
+            cross join lateral (
+                values {buckets}
+            ) as buckets (bucket, clients)
         )
-        select bucket, count(*) as clients
+        select bucket, cast(sum(clients) as bigint) as clients
         from bucketed
         group by bucket
+        having sum(clients) > 0
         order by bucket
         """
+    ).format(
+        buckets=sql.SQL(", ").join(
+            sql.SQL("({}, {})").format(sql.Literal(bucket), sql.Identifier(column))
+            for column, _, bucket in BANDS
+        )
     ),
 )
 
@@ -222,64 +262,149 @@ def _breakdown_query(dimension: str) -> sql.Composable:
     order = sql.SQL("value") if dimension == "cohort" else sql.SQL("leads desc, value")
     if dimension == "source":
         # Leads have no source: each source's clients over all leads in scope.
-        return _MEMBERS + sql.SQL(
+        return _SCOPED + sql.SQL(
             """
             select
                 {column} as value,
-                (select count(*) from members) as leads,
-                count(*) as clients
-            from members
-            where converted
+                (select cast(coalesce(sum(members), 0) as bigint) from scoped) as leads,
+                cast(sum(converted) as bigint) as clients
+            from scoped
+            where converted > 0
             group by {column}
             order by clients desc, value
             """
         ).format(column=column)
-    return _MEMBERS + sql.SQL(
+    return _SCOPED + sql.SQL(
         """
         select
             {column} as value,
-            count(*) as leads,
-            count(*) filter (where converted) as clients
-        from members
+            cast(sum(members) as bigint) as leads,
+            cast(sum(converted) as bigint) as clients
+        from scoped
         group by {column}
         order by {order}
         """
     ).format(column=column, order=order)
 
 
+# The drill-down columns, from a lead's row (`lead`) and its conversion's row (`conversion`).
+_DRILL_COLUMNS = sql.SQL(
+    """
+    select
+        user_id as member_id,
+        branch,
+        country,
+        local_user_created_at as signup_local,
+        case when converted then 'CLIENT' else 'LEAD' end as status,
+        case when converted then client_conversion_event_type end as event_type,
+        case when converted then client_conversion_event_id end as event_id,
+        case when converted then client_conversion_event_local_created_at end as event_local,
+        case when converted then client_conversion_event_name end as event_name,
+        case when converted then client_conversion_event_source end as event_source,
+        case when converted then round(cast(days_to_conversion as numeric), 1) end
+            as days_to_conversion
+    from drilled
+    order by local_user_created_at nulls last, user_id
+    """
+)
+
+
+def _converted(conversion: str, lead: str) -> sql.Composable:
+    """The lead converted under the filter: within the window, from a chosen source."""
+    return sql.SQL(
+        """
+        {conversion}.user_id is not null
+        and (
+            cast(%(window_days)s as integer) is null
+            or {conversion}.client_conversion_event_local_created_at
+            < {lead}.local_user_created_at
+            + make_interval(days => cast(%(window_days)s as integer))
+        )
+        and (
+            cardinality(cast(%(sources)s as text[])) = 0
+            or {conversion}.source_label = any(cast(%(sources)s as text[]))
+        )
+        """
+    ).format(conversion=sql.Identifier(conversion), lead=sql.Identifier(lead))
+
+
 def _drill_query(dimension: str) -> sql.Composable:
     column = sql.Identifier(DIMENSIONS[dimension][1])
-    only_clients = sql.SQL("and converted") if dimension == "source" else sql.SQL("")
-    return _MEMBERS + sql.SQL(
+    limit = sql.Literal(DRILL_LIMIT)
+    if dimension == "source":
+        # Clients only: the filter's conversion rows of that source, in signup order.
+        drilled = sql.SQL(
+            """
+            with drilled as (
+                select
+                    conversion.*,
+                    {converted} as converted
+                from marts.dash_lead_members as conversion
+                where
+                    conversion.client_conversion_event_filter = %(event_filter)s
+                    and conversion.is_client
+                    and conversion.source_label = %(drill_value)s
+                    and {scope}
+                    and {converted}
+                order by conversion.local_user_created_at nulls last, conversion.user_id
+                limit {limit}
+            )
+            """
+        ).format(
+            converted=_converted("conversion", "conversion"),
+            scope=_in_scope("conversion"),
+            limit=limit,
+        )
+        return drilled + _DRILL_COLUMNS
+    drilled = sql.SQL(
         """
-        select
-            user_id as member_id,
-            branch,
-            country,
-            local_user_created_at as signup_local,
-            case when converted then 'CLIENT' else 'LEAD' end as status,
-            case when converted then client_conversion_event_type end as event_type,
-            case when converted then client_conversion_event_id end as event_id,
-            case when converted then client_conversion_event_local_created_at end
-                as event_local,
-            case when converted then client_conversion_event_name end as event_name,
-            case when converted then client_conversion_event_source end as event_source,
-            case when converted then round(cast(days_to_conversion as numeric), 1) end
-                as days_to_conversion
-        from members
-        where {column} = %(drill_value)s {only_clients}
-        order by local_user_created_at nulls last, user_id
-        limit {limit}
+        with drilled as (
+            select
+                lead.user_id,
+                lead.branch,
+                lead.country,
+                lead.local_user_created_at,
+                conversion.client_conversion_event_type,
+                conversion.client_conversion_event_id,
+                conversion.client_conversion_event_local_created_at,
+                conversion.client_conversion_event_name,
+                conversion.client_conversion_event_source,
+                conversion.days_to_conversion,
+                {converted} as converted
+            from marts.dash_lead_members as lead
+            left join marts.dash_lead_members as conversion
+                on
+                    lead.user_id = conversion.user_id
+                    and conversion.client_conversion_event_filter = %(event_filter)s
+                    and conversion.is_client
+            where
+                lead.client_conversion_event_filter = 'ALL'
+                and lead.{column} = %(drill_value)s
+                and {scope}
+            order by lead.local_user_created_at nulls last, lead.user_id
+            limit {limit}
+        )
         """
-    ).format(column=column, only_clients=only_clients, limit=sql.Literal(DRILL_LIMIT))
+    ).format(
+        converted=_converted("conversion", "lead"),
+        column=column,
+        scope=_in_scope("lead"),
+        limit=limit,
+    )
+    return drilled + _DRILL_COLUMNS
 
 
 def _drill_count_query(dimension: str) -> sql.Composable:
     column = sql.Identifier(DIMENSIONS[dimension][1])
-    only_clients = sql.SQL("and converted") if dimension == "source" else sql.SQL("")
-    return _MEMBERS + sql.SQL(
-        "select count(*) as members from members where {column} = %(drill_value)s {only_clients}"
-    ).format(column=column, only_clients=only_clients)
+    # By source: its clients only; else every member (lead or client) of the value.
+    counted = sql.SQL("converted") if dimension == "source" else sql.SQL("members")
+    return _SCOPED + sql.SQL(
+        """
+        select cast(coalesce(sum({counted}), 0) as bigint) as members
+        from scoped
+        where {column} = %(drill_value)s
+        """
+    ).format(column=column, counted=counted)
 
 
 Q_BREAKDOWN = {

@@ -1,0 +1,92 @@
+-- Dashboard (issue 6): one row per row of fct_lead_conversions (L13), i.e. per lead its ALL
+-- row and per event filter it converted under its CLIENT row, with the lead's labels exactly
+-- as the lead page shows them (branch name, country in its most common spelling, the gym's
+-- conversion policy, signup cohort month) and the days from signup to the event (L8 local
+-- times). The page's drill-down lists and its exact median time to conversion read it
+-- through the partial indexes below (ORDER BY signup time LIMIT 500; an index-ordered OFFSET).
+{%- set all_rows = "where client_conversion_event_filter = 'ALL'" %}
+{%- set labels = "branch, country, gym_policy, signup_month, source_label" %}
+{{ config(
+    materialized='table',
+    indexes=[{'columns': ['user_id', 'client_conversion_event_filter'], 'unique': True}],
+    post_hook=[
+        "create index on {{ this }} (branch, local_user_created_at, user_id) " ~ all_rows,
+        "create index on {{ this }} (country, local_user_created_at, user_id) " ~ all_rows,
+        "create index on {{ this }} (signup_month, local_user_created_at, user_id) " ~ all_rows,
+        "create index on {{ this }} (gym_policy, local_user_created_at, user_id) " ~ all_rows,
+        "create index on {{ this }} (client_conversion_event_filter, source_label,"
+        ~ " local_user_created_at, user_id) where is_client",
+        "create index on {{ this }} (client_conversion_event_filter, days_to_conversion)"
+        ~ " include (" ~ labels ~ ") where is_client and days_to_conversion is not null",
+        {'sql': 'vacuum analyze {{ this }}', 'transaction': False},
+    ],
+) }}
+
+with
+
+lead_rows as (
+    select * from {{ ref('fct_lead_conversions') }}
+),
+
+dim_branches as (
+    select * from {{ ref('dim_branches') }}
+),
+
+-- Countries are grouped case-insensitively ('poland' and 'Poland' are kept as given in
+-- dim_branches, L1); the label is the most common spelling.
+spellings as (
+    select
+        lower(country) as country_key,
+        country,
+        count(*) as branches
+    from dim_branches
+    where country is not null
+    group by lower(country), country
+),
+
+canonical_countries as (
+    select distinct on (country_key)
+        country_key,
+        country
+    from spellings
+    order by country_key asc, branches desc, country asc
+),
+
+branches as (
+    select
+        dim_branches.branch_id,
+        dim_branches.branch_name,
+        dim_branches.conversion_policy,
+        canonical_countries.country
+    from dim_branches
+    left join canonical_countries
+        on lower(dim_branches.country) = canonical_countries.country_key
+),
+
+final as (
+    select
+        lead_rows.client_conversion_event_filter,
+        lead_rows.user_id,
+        coalesce(branches.branch_name, lead_rows.branch_id, '(no branch)') as branch,
+        coalesce(branches.country, '(unknown)') as country,
+        coalesce(branches.conversion_policy, '(unknown)') as gym_policy,
+        coalesce(to_char(lead_rows.local_user_created_at, 'YYYY-MM'), '(unknown)')
+            as signup_month,
+        lead_rows.local_user_created_at,
+        lead_rows.lead_status = 'CLIENT' as is_client,
+        lead_rows.client_conversion_event_type,
+        lead_rows.client_conversion_event_id,
+        lead_rows.client_conversion_event_local_created_at,
+        lead_rows.client_conversion_event_name,
+        lead_rows.client_conversion_event_source,
+        coalesce(lead_rows.client_conversion_event_source, '(no source)') as source_label,
+        extract(
+            epoch from lead_rows.client_conversion_event_local_created_at
+            - lead_rows.local_user_created_at
+        ) / 86400.0 as days_to_conversion
+    from lead_rows
+    left join branches
+        on lead_rows.branch_id = branches.branch_id
+)
+
+select * from final

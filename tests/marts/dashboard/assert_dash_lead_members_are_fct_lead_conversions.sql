@@ -1,0 +1,64 @@
+-- Issue 6: dash_lead_members holds exactly the rows of fct_lead_conversions (L13), one for one,
+-- with the same event columns, a CLIENT flag equal to lead_status and days to conversion equal
+-- to the difference of the two local times (L8). Fails with every row that differs.
+with
+
+members as (
+    select
+        client_conversion_event_filter,
+        user_id,
+        local_user_created_at,
+        case when is_client then 'CLIENT' else 'LEAD' end as lead_status,
+        client_conversion_event_type,
+        client_conversion_event_id,
+        client_conversion_event_local_created_at,
+        client_conversion_event_name,
+        client_conversion_event_source,
+        days_to_conversion
+    from {{ ref('dash_lead_members') }}
+),
+
+marts as (
+    select
+        client_conversion_event_filter,
+        user_id,
+        local_user_created_at,
+        lead_status,
+        client_conversion_event_type,
+        client_conversion_event_id,
+        client_conversion_event_local_created_at,
+        client_conversion_event_name,
+        client_conversion_event_source,
+        extract(
+            epoch from client_conversion_event_local_created_at - local_user_created_at
+        ) / 86400.0 as days_to_conversion
+    from {{ ref('fct_lead_conversions') }}
+),
+
+only_in_members as (
+    select
+        'only in dash_lead_members' as problem,
+        *
+    from members
+    except all
+    select
+        'only in dash_lead_members' as problem,
+        *
+    from marts
+),
+
+only_in_marts as (
+    select
+        'only in fct_lead_conversions' as problem,
+        *
+    from marts
+    except all
+    select
+        'only in fct_lead_conversions' as problem,
+        *
+    from members
+)
+
+select * from only_in_members
+union all
+select * from only_in_marts

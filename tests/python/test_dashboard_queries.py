@@ -1,0 +1,331 @@
+"""The lead page's queries (issue 6) give exactly what the page showed when it computed every
+number from the marts at query time.
+
+The page now reads two relations built for it (marts.dash_lead_counts, marts.dash_lead_members:
+models/marts/dashboard). Here a reference computes each view from fct_lead_conversions and
+dim_branches directly: `MEMBERS` below is the page's former query (one member per lead in
+scope), and Python derives from its rows what each registered query must return: leads,
+clients, the exact median (percentile_cont), time-to-conversion buckets, every breakdown,
+drill count and drill list (first 500 in signup order), and the filter options. Compared on the
+sample data (setup.sql) for every event filter and window, with and without each filter.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import pytest
+
+from glofox.dashboard import page_lead_conversions as page
+from glofox.dashboard import queries
+from harness import PROJECT_ROOT, ScratchDatabase
+
+AS_OF = "2026-03-31"
+
+# The page's former `members` CTE (before issue 6), verbatim; `select * from members` added.
+MEMBERS = """
+    with lead_rows as (
+        select user_id, branch_id, local_user_created_at
+        from marts.fct_lead_conversions
+        where client_conversion_event_filter = 'ALL'
+    ),
+
+    conversion_rows as (
+        select
+            user_id,
+            client_conversion_event_type,
+            client_conversion_event_id,
+            client_conversion_event_local_created_at,
+            client_conversion_event_name,
+            client_conversion_event_source
+        from marts.fct_lead_conversions
+        where
+            client_conversion_event_filter = %(event_filter)s
+            and lead_status = 'CLIENT'
+    ),
+
+    -- Countries are grouped case-insensitively ('poland' and 'Poland' are kept as given in
+    -- dim_branches, L1); the label is the most common spelling.
+    spellings as (
+        select lower(country) as country_key, country, count(*) as branches
+        from marts.dim_branches
+        where country is not null
+        group by lower(country), country
+    ),
+
+    canonical_countries as (
+        select distinct on (country_key) country_key, country
+        from spellings
+        order by country_key, branches desc, country
+    ),
+
+    branches as (
+        select
+            dim_branches.branch_id,
+            dim_branches.branch_name,
+            dim_branches.conversion_policy,
+            canonical_countries.country
+        from marts.dim_branches
+        left join canonical_countries
+            on lower(dim_branches.country) = canonical_countries.country_key
+    ),
+
+    joined as (
+        select
+            lead_rows.user_id,
+            lead_rows.branch_id,
+            coalesce(branches.branch_name, lead_rows.branch_id, '(no branch)') as branch,
+            coalesce(branches.conversion_policy, '(unknown)') as gym_policy,
+            coalesce(branches.country, '(unknown)') as country,
+            coalesce(to_char(lead_rows.local_user_created_at, 'YYYY-MM'), '(unknown)')
+                as signup_month,
+            lead_rows.local_user_created_at,
+            conversion_rows.client_conversion_event_type,
+            conversion_rows.client_conversion_event_id,
+            conversion_rows.client_conversion_event_local_created_at,
+            conversion_rows.client_conversion_event_name,
+            conversion_rows.client_conversion_event_source,
+            coalesce(conversion_rows.client_conversion_event_source, '(no source)') as source,
+            extract(
+                epoch from conversion_rows.client_conversion_event_local_created_at
+                - lead_rows.local_user_created_at
+            ) / 86400.0 as days_to_conversion,
+            conversion_rows.user_id is not null
+            and (
+                cast(%(window_days)s as integer) is null
+                or conversion_rows.client_conversion_event_local_created_at
+                < lead_rows.local_user_created_at
+                + make_interval(days => cast(%(window_days)s as integer))
+            ) as converted_in_window
+        from lead_rows
+        left join branches
+            on lead_rows.branch_id = branches.branch_id
+        left join conversion_rows
+            on lead_rows.user_id = conversion_rows.user_id
+    ),
+
+    members as (
+        select
+            *,
+            converted_in_window
+            and (
+                cardinality(cast(%(sources)s as text[])) = 0
+                or source = any(cast(%(sources)s as text[]))
+            ) as converted
+        from joined
+        where
+            (cardinality(cast(%(countries)s as text[])) = 0
+                or country = any(cast(%(countries)s as text[])))
+            and (cardinality(cast(%(branches)s as text[])) = 0
+                or branch = any(cast(%(branches)s as text[])))
+            and (cardinality(cast(%(cohorts)s as text[])) = 0
+                or signup_month = any(cast(%(cohorts)s as text[])))
+            and (cardinality(cast(%(policies)s as text[])) = 0
+                or gym_policy = any(cast(%(policies)s as text[])))
+    )
+    select * from members
+"""
+
+
+@pytest.fixture(scope="module")
+def built() -> Iterator[ScratchDatabase]:
+    db = ScratchDatabase("dashboard_queries")
+    db.load_sql_file(PROJECT_ROOT / "setup.sql")
+    db.dbt("seed", "--select", "tag:lead_conversions")
+    db.dbt("run", "--selector", "lead_conversions", vars={"as_of_date": AS_OF})
+    yield db
+    db.drop()
+
+
+def run(db: ScratchDatabase, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with db.connect() as connection, connection.cursor() as cursor:
+        cursor.execute(queries._QUERIES[name], params)
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def members(db: ScratchDatabase, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with db.connect() as connection, connection.cursor() as cursor:
+        cursor.execute(MEMBERS, params)
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def percentile_cont_half(values: list[float]) -> float | None:
+    """PostgreSQL's percentile_cont(0.5) over float8 values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = 0.5 * (len(ordered) - 1)
+    first, second = math.floor(position), math.ceil(position)
+    low, high = ordered[first], ordered[second]
+    return low if first == second else low + (high - low) * (position - first)
+
+
+def bucket(days: Any) -> str:
+    if days is None:
+        return "(unknown signup time)"
+    for bound, label in (
+        (0, "0 before signup"),
+        (1, "1 same day (< 1 day)"),
+        (7, "2 1-7 days"),
+        (30, "3 7-30 days"),
+        (90, "4 30-90 days"),
+    ):
+        if days < bound:
+            return label
+    return "5 90+ days"
+
+
+def rounded(days: Decimal | None) -> Decimal | None:
+    """PostgreSQL's round(numeric, 1): halves away from zero."""
+    return None if days is None else days.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def drill_list(rows: list[dict[str, Any]]) -> list[tuple]:
+    def key(row: dict[str, Any]) -> tuple:
+        signup = row["local_user_created_at"]
+        return (signup is None, signup or 0, row["user_id"])
+
+    shown = []
+    for row in sorted(rows, key=key)[: page.DRILL_LIMIT]:
+        converted = bool(row["converted"])
+        shown.append(
+            (
+                row["user_id"],
+                row["branch"],
+                row["country"],
+                row["local_user_created_at"],
+                "CLIENT" if converted else "LEAD",
+                row["client_conversion_event_type"] if converted else None,
+                row["client_conversion_event_id"] if converted else None,
+                row["client_conversion_event_local_created_at"] if converted else None,
+                row["client_conversion_event_name"] if converted else None,
+                row["client_conversion_event_source"] if converted else None,
+                rounded(row["days_to_conversion"]) if converted else None,
+            )
+        )
+    return shown
+
+
+# The page's labels as the reference names them (source_label: `source`, an SQL keyword).
+REFERENCE_COLUMNS = {"source_label": "source"}
+NO_FILTERS = {"countries": [], "branches": [], "sources": [], "cohorts": [], "policies": []}
+
+
+def views(db: ScratchDatabase) -> list[dict[str, Any]]:
+    """Every event filter x window, unfiltered and with each filter (a common value)."""
+    picked = {
+        "countries": ["Poland"],
+        "cohorts": ["2026-03"],
+        "policies": ["MEMBERSHIP"],
+        "branches": [
+            db.query("select branch_name from marts.dim_branches order by 1 limit 1")[0][0]
+        ],
+        "sources": [
+            db.query(
+                "select client_conversion_event_source from marts.fct_lead_conversions "
+                "where client_conversion_event_source is not null "
+                "group by 1 order by count(*) desc limit 1"
+            )[0][0]
+        ],
+    }
+    chosen = []
+    for event_filter in page.EVENT_FILTERS:
+        for window in page.WINDOWS.values():
+            chosen.append({**NO_FILTERS, "event_filter": event_filter, "window_days": window})
+            for key, values in picked.items():
+                chosen.append(
+                    {**NO_FILTERS, key: values, "event_filter": event_filter, "window_days": window}
+                )
+    chosen.append(
+        {**NO_FILTERS, **picked, "sources": [], "event_filter": "MEMBERSHIP", "window_days": 30}
+    )
+    return chosen
+
+
+def test_lead_page_queries_equal_the_marts_computed_at_query_time(built) -> None:
+    checked = 0
+    for params in views(built):
+        rows = members(built, params)
+        converted = [row for row in rows if row["converted"]]
+        kpis = run(built, page.Q_KPIS, params)[0]
+        median = percentile_cont_half(
+            [
+                float(row["days_to_conversion"])
+                for row in converted
+                if row["days_to_conversion"] is not None
+            ]
+        )
+        assert (kpis["leads"], kpis["clients"]) == (len(rows), len(converted)), params
+        assert kpis["median_days"] == median, params
+
+        buckets: dict[str, int] = {}
+        for row in converted:
+            label = bucket(row["days_to_conversion"])
+            buckets[label] = buckets.get(label, 0) + 1
+        shown = [(row["bucket"], row["clients"]) for row in run(built, page.Q_BUCKETS, params)]
+        assert shown == sorted(buckets.items()), params
+
+        for dimension, (_, label) in page.DIMENSIONS.items():
+            column = REFERENCE_COLUMNS.get(label, label)
+            grouped: dict[str, list[int]] = {}
+            for row in rows if dimension != "source" else converted:
+                counts = grouped.setdefault(row[column], [0, 0])
+                counts[0] += 1
+                counts[1] += bool(row["converted"])
+            if dimension == "source":
+                expected = sorted(
+                    ((value, len(rows), c) for value, (_, c) in grouped.items()),
+                    key=lambda item: (-item[2], item[0]),
+                )
+            elif dimension == "cohort":
+                expected = sorted((value, n, c) for value, (n, c) in grouped.items())
+            else:
+                expected = sorted(
+                    ((value, n, c) for value, (n, c) in grouped.items()),
+                    key=lambda item: (-item[1], item[0]),
+                )
+            breakdown = run(built, page.Q_BREAKDOWN[dimension], params)
+            assert [(r["value"], r["leads"], r["clients"]) for r in breakdown] == expected, (
+                dimension,
+                params,
+            )
+            for value, _, _ in expected[:2]:
+                drilled = [
+                    row
+                    for row in (converted if dimension == "source" else rows)
+                    if row[column] == value
+                ]
+                with_value = {**params, "drill_value": value}
+                count = run(built, page.Q_DRILL_COUNT[dimension], with_value)[0]["members"]
+                assert count == len(drilled), (dimension, value, params)
+                listed = [
+                    tuple(r.values()) for r in run(built, page.Q_DRILL[dimension], with_value)
+                ]
+                assert listed == drill_list(drilled), (dimension, value, params)
+                checked += 1
+    assert checked > 100
+
+
+def test_lead_page_options_equal_the_marts(built) -> None:
+    params = {**NO_FILTERS, "event_filter": "ALL", "window_days": None}
+    rows = members(built, params)
+    expected = set()
+    for kind, column in (
+        ("country", "country"),
+        ("branch", "branch"),
+        ("cohort", "signup_month"),
+        ("policy", "gym_policy"),
+    ):
+        expected |= {(kind, row[column]) for row in rows}
+    sources = built.query(
+        "select distinct coalesce(client_conversion_event_source, '(no source)') "
+        "from marts.fct_lead_conversions where lead_status = 'CLIENT'"
+    )
+    expected |= {("source", source) for (source,) in sources}
+    shown = [(row["kind"], row["value"]) for row in run(built, page.Q_OPTIONS, params)]
+    assert shown == sorted(expected)
