@@ -1,7 +1,9 @@
 """Data quality page: how many input rows the audit models set aside or flag, by rule.
 
 Reads only counts from the audit schema: rows set aside (L2, L3, L5, L6; A1, A2; E1, E2) and
-values flagged but kept (L6, L7, L8; A7). Each audit model is optional here: one that is not
+values flagged but kept (L6, L7, L8; A7), from each audit model's counts table
+(`<audit model>_counts`, per input table x rule x reason, rebuilt with it: issue 6), so the
+page never computes an audit view at query time. Each one is optional here: one that is not
 built is named, and the others are still shown.
 """
 
@@ -30,6 +32,11 @@ class AuditSource:
     def query_name(self) -> str:
         return f"dq_{self.relation}"
 
+    @property
+    def counts_relation(self) -> str:
+        """The audit model counted per input table x rule x reason: a small table (issue 6)."""
+        return f"{self.relation}_counts"
+
 
 SOURCES = (
     AuditSource(
@@ -53,28 +60,14 @@ OUTCOMES = ("set aside", "flagged, kept")
 
 
 def _count_query(source: AuditSource) -> sql.Composable:
-    schema, name = source.relation.split(".")
-    table = (
-        sql.SQL("cast({} as text)").format(sql.Identifier(source.table_column))
-        if source.table_column
-        else sql.Literal(source.input_table)
-    )
+    schema, name = source.counts_relation.split(".")
     return sql.SQL(
         """
-        select
-            {table} as input_table,
-            cast(rule_id as text) as rule_id,
-            cast({reason} as text) as reason,
-            count(*) as row_count
+        select input_table, rule_id, reason, row_count
         from {relation}
-        group by 1, 2, 3
-        order by 2, 1, 3
+        order by rule_id, input_table, reason
         """
-    ).format(
-        table=table,
-        reason=sql.Identifier(source.reason_column),
-        relation=sql.Identifier(schema, name),
-    )
+    ).format(relation=sql.Identifier(schema, name))
 
 
 for _source in SOURCES:
@@ -86,9 +79,9 @@ def counts() -> tuple[pd.DataFrame, list[str]]:
     frames, missing = [], []
     for source in SOURCES:
         try:
-            version = queries.data_version([source.relation])
+            version = queries.data_version([source.counts_relation])
         except queries.MartsMissing:
-            missing.append(source.relation)
+            missing.append(source.counts_relation)
             continue
         frame = queries.frame(source.query_name, version)
         frames.append(frame.assign(outcome=source.outcome, audit_model=source.relation))

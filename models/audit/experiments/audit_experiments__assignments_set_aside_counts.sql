@@ -1,0 +1,6 @@
+-- Issue 6: audit_experiments__assignments_set_aside counted per rule and reason (E1, E2), for
+-- the data-quality page.
+{{ config(materialized='table') }}
+{{ audit_row_counts(
+    'audit_experiments__assignments_set_aside', 'reason', "'app.experiment_assignments'"
+) }}
