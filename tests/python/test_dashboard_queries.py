@@ -1,5 +1,5 @@
-"""The lead page's queries (issue 6) give exactly what the page showed when it computed every
-number from the marts at query time.
+"""The dashboard's lead and activity drill-down queries (issue 6) give exactly what the pages
+showed when they computed every number from the marts at query time.
 
 The page now reads two relations built for it (marts.dash_lead_counts, marts.dash_lead_members:
 models/marts/dashboard). Here a reference computes each view from fct_lead_conversions and
@@ -7,7 +7,8 @@ dim_branches directly: `MEMBERS` below is the page's former query (one member pe
 scope), and Python derives from its rows what each registered query must return: leads,
 clients, the exact median (percentile_cont), time-to-conversion buckets, every breakdown,
 drill count and drill list (first 500 in signup order), and the filter options. Compared on the
-sample data (setup.sql) for every event filter and window, with and without each filter.
+sample data (setup.sql) for every event filter and window, with and without each filter. The
+activity drill-down (marts.dash_activity_new_users) is compared with the page's former query.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from glofox import payments_loader
+from glofox.dashboard import page_activity, queries
 from glofox.dashboard import page_lead_conversions as page
-from glofox.dashboard import queries
 from harness import PROJECT_ROOT, ScratchDatabase
 
 AS_OF = "2026-03-31"
@@ -130,12 +133,90 @@ MEMBERS = """
 """
 
 
+# The activity page's former drill-down query (before issue 6), verbatim: every user, no limit.
+ACTIVITY_DRILL = """
+        with spellings as (
+            select lower(country) as country_key, country, count(*) as branches
+            from marts.dim_branches
+            where country is not null
+            group by lower(country), country
+        ),
+
+        canonical_countries as (
+            select distinct on (country_key) country_key, country
+            from spellings
+            order by country_key, branches desc, country
+        ),
+
+        members as (
+            select user_id, branch_id, client_conversion_event_source
+            from marts.fct_lead_conversions
+            where client_conversion_event_filter = 'ALL'
+        ),
+
+        new_users as (
+            select
+                new_users_30d.id,
+                new_users_30d.created_at,
+                new_users_30d.last_active,
+                new_users_30d.messages_in_window,
+                new_users_30d.payments_in_window,
+                new_users_30d.revenue_in_window,
+                new_users_30d.is_converted,
+                coalesce(dim_branches.branch_name, members.branch_id, 'unknown') as branch,
+                coalesce(
+                    canonical_countries.country, dim_branches.country, 'unknown'
+                ) as country_label,
+                coalesce(members.client_conversion_event_source, 'unknown')
+                    as acquisition_source
+            from marts.new_users_30d
+            left join members
+                on cast(new_users_30d.id as text) = members.user_id
+            left join marts.dim_branches
+                on members.branch_id = dim_branches.branch_id
+            left join canonical_countries
+                on lower(dim_branches.country) = canonical_countries.country_key
+            where new_users_30d.as_of_date = %(as_of)s
+        )
+
+        select
+            cast(id as text) as user_id,
+            created_at as signup_utc,
+            last_active,
+            branch,
+            country_label as country,
+            acquisition_source,
+            messages_in_window,
+            payments_in_window,
+            revenue_in_window,
+            is_converted
+        from new_users
+        where
+            (cardinality(cast(%(countries)s as text[])) = 0
+                or country_label = any(cast(%(countries)s as text[])))
+            and (cardinality(cast(%(branches)s as text[])) = 0
+                or branch = any(cast(%(branches)s as text[])))
+            and (cardinality(cast(%(sources)s as text[])) = 0
+                or acquisition_source = any(cast(%(sources)s as text[])))
+            and (
+                %(drill)s = 'new users'
+                or (%(drill)s = 'converted new users' and is_converted)
+                or (%(drill)s = 'new users who paid' and revenue_in_window > 0)
+            )
+        order by created_at, id
+"""
+
+
 @pytest.fixture(scope="module")
-def built() -> Iterator[ScratchDatabase]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScratchDatabase]:
     db = ScratchDatabase("dashboard_queries")
     db.load_sql_file(PROJECT_ROOT / "setup.sql")
-    db.dbt("seed", "--select", "tag:lead_conversions")
-    db.dbt("run", "--selector", "lead_conversions", vars={"as_of_date": AS_OF})
+    rejects = Path(tmp_path_factory.mktemp("payments")) / "rejects.jsonl"
+    payments_loader.load_file(
+        db.conn, payments_loader.sample_file(), rejects_path=rejects, progress=False
+    )
+    db.dbt("seed")
+    db.dbt("run", "--exclude", "tag:experiments", vars={"as_of_date": AS_OF})
     yield db
     db.drop()
 
@@ -329,3 +410,33 @@ def test_lead_page_options_equal_the_marts(built) -> None:
     expected |= {("source", source) for (source,) in sources}
     shown = [(row["kind"], row["value"]) for row in run(built, page.Q_OPTIONS, params)]
     assert shown == sorted(expected)
+
+
+def test_activity_drill_down_lists_and_counts_what_the_marts_give(built) -> None:
+    """The first DRILL_LIMIT users behind each number, and how many, for each filter."""
+    countries = [row[0] for row in built.query("select distinct country from marts.dim_branches")]
+    picked = {
+        "countries": ["Poland", countries[0]],
+        "branches": [built.query("select branch_name from marts.dim_branches limit 1")[0][0]],
+        "sources": ["unknown"],
+    }
+    chosen = [{"countries": [], "branches": [], "sources": []}]
+    chosen += [
+        {"countries": [], "branches": [], "sources": [], key: v} for key, v in picked.items()
+    ]
+    checked = 0
+    for filters in chosen:
+        for drill in page_activity.DRILLS:
+            params = {**filters, "as_of": AS_OF, "drill": drill}
+            with built.connect() as connection:
+                expected = connection.execute(ACTIVITY_DRILL, params).fetchall()
+                count = connection.execute(
+                    queries._QUERIES[page_activity.Q_DRILL_COUNT], params
+                ).fetchone()[0]
+                listed = connection.execute(
+                    queries._QUERIES[page_activity.Q_DRILL], params
+                ).fetchall()
+            assert count == len(expected), params
+            assert listed == expected[: page_activity.DRILL_LIMIT], params
+            checked += bool(expected)
+    assert checked >= 6

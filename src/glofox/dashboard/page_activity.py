@@ -2,9 +2,10 @@
 
 Reads the activity marts for an as-of date D: activity_segments_30d (KPIs, one row per
 branch x country x acquisition source with numerators and denominators), activity_daily_
-segments_30d (trends), retention_by_first_payment_cohort (cohort history) and new_users_30d
-(drill-down). Every rate is sum(numerator) / sum(denominator) over the segments in the
-filter, never an average of rates (A11). Filters and the as-of date live in the URL.
+segments_30d (trends), retention_by_first_payment_cohort (cohort history) and
+dash_activity_new_users (drill-down: new_users_30d with its segment labels, issue 6). Every
+rate is sum(numerator) / sum(denominator) over the segments in the filter, never an average of
+rates (A11). Filters and the as-of date live in the URL.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ RELATIONS = (
     "marts.new_users_30d",
     "marts.fct_lead_conversions",
     "marts.dim_branches",
+    "marts.dash_activity_new_users",
 )
 DRILLS = {
     "new users": "all new users of the window (A5)",
@@ -163,54 +165,32 @@ Q_COHORTS = queries.register(
 )
 
 
+# The drill-down reads marts.dash_activity_new_users: new_users_30d with the segment labels
+# (as activity_segments_30d assigns them: L7, L10) prepared by dbt, indexed in the page's order,
+# so the list (the first DRILL_LIMIT) and its count answer at once at 1M users (issue 6).
+DRILL_LIMIT = 500
+_DRILLED = """
+    from marts.dash_activity_new_users
+    where
+        as_of_date = %(as_of)s
+        and (cardinality(cast(%(countries)s as text[])) = 0
+            or country_label = any(cast(%(countries)s as text[])))
+        and (cardinality(cast(%(branches)s as text[])) = 0
+            or branch = any(cast(%(branches)s as text[])))
+        and (cardinality(cast(%(sources)s as text[])) = 0
+            or acquisition_source = any(cast(%(sources)s as text[])))
+        and (
+            %(drill)s = 'new users'
+            or (%(drill)s = 'converted new users' and is_converted)
+            or (%(drill)s = 'new users who paid' and revenue_in_window > 0)
+        )
+"""
+
+
 def _drill_query() -> sql.Composable:
-    """New users of D with their segment (as activity_segments_30d assigns it: L7, L10)."""
+    """The first DRILL_LIMIT new users behind the number, in signup order."""
     return sql.SQL(
         """
-        with spellings as (
-            select lower(country) as country_key, country, count(*) as branches
-            from marts.dim_branches
-            where country is not null
-            group by lower(country), country
-        ),
-
-        canonical_countries as (
-            select distinct on (country_key) country_key, country
-            from spellings
-            order by country_key, branches desc, country
-        ),
-
-        members as (
-            select user_id, branch_id, client_conversion_event_source
-            from marts.fct_lead_conversions
-            where client_conversion_event_filter = 'ALL'
-        ),
-
-        new_users as (
-            select
-                new_users_30d.id,
-                new_users_30d.created_at,
-                new_users_30d.last_active,
-                new_users_30d.messages_in_window,
-                new_users_30d.payments_in_window,
-                new_users_30d.revenue_in_window,
-                new_users_30d.is_converted,
-                coalesce(dim_branches.branch_name, members.branch_id, 'unknown') as branch,
-                coalesce(
-                    canonical_countries.country, dim_branches.country, 'unknown'
-                ) as country_label,
-                coalesce(members.client_conversion_event_source, 'unknown')
-                    as acquisition_source
-            from marts.new_users_30d
-            left join members
-                on cast(new_users_30d.id as text) = members.user_id
-            left join marts.dim_branches
-                on members.branch_id = dim_branches.branch_id
-            left join canonical_countries
-                on lower(dim_branches.country) = canonical_countries.country_key
-            where new_users_30d.as_of_date = %(as_of)s
-        )
-
         select
             cast(id as text) as user_id,
             created_at as signup_utc,
@@ -222,24 +202,16 @@ def _drill_query() -> sql.Composable:
             payments_in_window,
             revenue_in_window,
             is_converted
-        from new_users
-        where
-            (cardinality(cast(%(countries)s as text[])) = 0
-                or country_label = any(cast(%(countries)s as text[])))
-            and (cardinality(cast(%(branches)s as text[])) = 0
-                or branch = any(cast(%(branches)s as text[])))
-            and (cardinality(cast(%(sources)s as text[])) = 0
-                or acquisition_source = any(cast(%(sources)s as text[])))
-            and (
-                %(drill)s = 'new users'
-                or (%(drill)s = 'converted new users' and is_converted)
-                or (%(drill)s = 'new users who paid' and revenue_in_window > 0)
-            )
-        order by created_at, id
         """
-    )
+        + _DRILLED
+        + """
+        order by created_at, id
+        limit {limit}
+        """
+    ).format(limit=sql.Literal(DRILL_LIMIT))
 
 
+Q_DRILL_COUNT = queries.register("activity_drill_count", "select count(*) as users" + _DRILLED)
 Q_DRILL = queries.register("activity_drill", _drill_query())
 
 
@@ -439,9 +411,11 @@ def _drill(version: str, params: dict[str, Any]) -> None:
     )
     if not drill:
         return
+    count = int(queries.row(Q_DRILL_COUNT, version, drill=drill, **params)["users"])
     rows = queries.frame(Q_DRILL, version, drill=drill, **params)
     st.button("← Back to the overview", key="drill_back", on_click=_clear_drill)
-    st.caption(f"{formatting.count(len(rows))} users: {DRILLS[drill]}; times in UTC.")
+    shown = f"; the first {DRILL_LIMIT} by signup time are shown" if count > DRILL_LIMIT else ""
+    st.caption(f"{formatting.count(count)} users: {DRILLS[drill]}{shown}; times in UTC.")
     st.dataframe(rows, hide_index=True, key="drill_table")
 
 

@@ -29,7 +29,13 @@ from psycopg import sql
 
 from glofox.dashboard import components, formatting, queries
 
-RELATIONS = ("marts.dash_lead_counts", "marts.dash_lead_members")
+# The marts the page summarises, then the two relations built for it (models/marts/dashboard).
+RELATIONS = (
+    "marts.fct_lead_conversions",
+    "marts.dim_branches",
+    "marts.dash_lead_counts",
+    "marts.dash_lead_members",
+)
 EVENT_FILTERS = ("ALL", "MEMBERSHIP", "USER_CREDIT")
 WINDOWS: dict[str, int | None] = {
     "any time": None,
