@@ -293,9 +293,43 @@ def _breakdown_query(dimension: str) -> sql.Composable:
     ).format(column=column, order=order)
 
 
-# The drill-down columns, from a lead's row (`lead`) and its conversion's row (`conversion`).
+# The drill-down: the first DRILL_LIMIT members in signup order (`listed`, from
+# dash_lead_members through its partial indexes), then each one's conversion under the filter
+# from fct_lead_conversions (by user_id, its index), with the page's former definitions.
 _DRILL_COLUMNS = sql.SQL(
     """
+    , drilled as (
+        select
+            listed.*,
+            conversion.client_conversion_event_type,
+            conversion.client_conversion_event_id,
+            conversion.client_conversion_event_local_created_at,
+            conversion.client_conversion_event_name,
+            conversion.client_conversion_event_source,
+            extract(
+                epoch from conversion.client_conversion_event_local_created_at
+                - listed.local_user_created_at
+            ) / 86400.0 as days_to_conversion,
+            conversion.user_id is not null
+            and (
+                cast(%(window_days)s as integer) is null
+                or conversion.client_conversion_event_local_created_at
+                < listed.local_user_created_at
+                + make_interval(days => cast(%(window_days)s as integer))
+            )
+            and (
+                cardinality(cast(%(sources)s as text[])) = 0
+                or coalesce(conversion.client_conversion_event_source, '(no source)')
+                = any(cast(%(sources)s as text[]))
+            ) as converted
+        from listed
+        left join marts.fct_lead_conversions as conversion
+            on
+                listed.user_id = conversion.user_id
+                and conversion.client_conversion_event_filter = %(event_filter)s
+                and conversion.lead_status = 'CLIENT'
+    )
+
     select
         user_id as member_id,
         branch,
@@ -315,89 +349,47 @@ _DRILL_COLUMNS = sql.SQL(
 )
 
 
-def _converted(conversion: str, lead: str) -> sql.Composable:
-    """The lead converted under the filter: within the window, from a chosen source."""
-    return sql.SQL(
-        """
-        {conversion}.user_id is not null
-        and (
-            cast(%(window_days)s as integer) is null
-            or {conversion}.client_conversion_event_local_created_at
-            < {lead}.local_user_created_at
-            + make_interval(days => cast(%(window_days)s as integer))
-        )
-        and (
-            cardinality(cast(%(sources)s as text[])) = 0
-            or {conversion}.source_label = any(cast(%(sources)s as text[]))
-        )
-        """
-    ).format(conversion=sql.Identifier(conversion), lead=sql.Identifier(lead))
-
-
 def _drill_query(dimension: str) -> sql.Composable:
     column = sql.Identifier(DIMENSIONS[dimension][1])
-    limit = sql.Literal(DRILL_LIMIT)
     if dimension == "source":
-        # Clients only: the filter's conversion rows of that source, in signup order.
-        drilled = sql.SQL(
+        # Clients only: the filter's client rows of that source in the window ("days < N" is
+        # "event < signup + N days"), in signup order.
+        rows = sql.SQL(
             """
-            with drilled as (
-                select
-                    conversion.*,
-                    {converted} as converted
-                from marts.dash_lead_members as conversion
-                where
-                    conversion.client_conversion_event_filter = %(event_filter)s
-                    and conversion.is_client
-                    and conversion.source_label = %(drill_value)s
-                    and {scope}
-                    and {converted}
-                order by conversion.local_user_created_at nulls last, conversion.user_id
-                limit {limit}
+            member.client_conversion_event_filter = %(event_filter)s
+            and member.is_client
+            and (
+                cast(%(window_days)s as integer) is null
+                or member.days_to_conversion < cast(%(window_days)s as integer)
+            )
+            and (
+                cardinality(cast(%(sources)s as text[])) = 0
+                or member.source_label = any(cast(%(sources)s as text[]))
             )
             """
-        ).format(
-            converted=_converted("conversion", "conversion"),
-            scope=_in_scope("conversion"),
-            limit=limit,
         )
-        return drilled + _DRILL_COLUMNS
-    drilled = sql.SQL(
+    else:
+        # Every lead of the value (its ALL row), converted or not.
+        rows = sql.SQL("member.client_conversion_event_filter = 'ALL'")
+    listed = sql.SQL(
         """
-        with drilled as (
+        with listed as (
             select
-                lead.user_id,
-                lead.branch,
-                lead.country,
-                lead.local_user_created_at,
-                conversion.client_conversion_event_type,
-                conversion.client_conversion_event_id,
-                conversion.client_conversion_event_local_created_at,
-                conversion.client_conversion_event_name,
-                conversion.client_conversion_event_source,
-                conversion.days_to_conversion,
-                {converted} as converted
-            from marts.dash_lead_members as lead
-            left join marts.dash_lead_members as conversion
-                on
-                    lead.user_id = conversion.user_id
-                    and conversion.client_conversion_event_filter = %(event_filter)s
-                    and conversion.is_client
+                member.user_id,
+                member.branch,
+                member.country,
+                member.local_user_created_at
+            from marts.dash_lead_members as member
             where
-                lead.client_conversion_event_filter = 'ALL'
-                and lead.{column} = %(drill_value)s
+                {rows}
+                and member.{column} = %(drill_value)s
                 and {scope}
-            order by lead.local_user_created_at nulls last, lead.user_id
+            order by member.local_user_created_at nulls last, member.user_id
             limit {limit}
         )
         """
-    ).format(
-        converted=_converted("conversion", "lead"),
-        column=column,
-        scope=_in_scope("lead"),
-        limit=limit,
-    )
-    return drilled + _DRILL_COLUMNS
+    ).format(rows=rows, column=column, scope=_in_scope("member"), limit=sql.Literal(DRILL_LIMIT))
+    return listed + _DRILL_COLUMNS
 
 
 def _drill_count_query(dimension: str) -> sql.Composable:

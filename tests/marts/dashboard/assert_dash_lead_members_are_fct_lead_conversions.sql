@@ -1,6 +1,6 @@
 -- Issue 6: dash_lead_members holds exactly the rows of fct_lead_conversions (L13), one for one,
--- with the same event columns, a CLIENT flag equal to lead_status and days to conversion equal
--- to the difference of the two local times (L8). Fails with every row that differs.
+-- with a CLIENT flag equal to lead_status, the event's source label and days to conversion
+-- equal to the difference of the two local times (L8). Fails with every row that differs.
 with
 
 members as (
@@ -9,11 +9,7 @@ members as (
         user_id,
         local_user_created_at,
         case when is_client then 'CLIENT' else 'LEAD' end as lead_status,
-        client_conversion_event_type,
-        client_conversion_event_id,
-        client_conversion_event_local_created_at,
-        client_conversion_event_name,
-        client_conversion_event_source,
+        source_label,
         days_to_conversion
     from {{ ref('dash_lead_members') }}
 ),
@@ -24,11 +20,7 @@ marts as (
         user_id,
         local_user_created_at,
         lead_status,
-        client_conversion_event_type,
-        client_conversion_event_id,
-        client_conversion_event_local_created_at,
-        client_conversion_event_name,
-        client_conversion_event_source,
+        coalesce(client_conversion_event_source, '(no source)') as source_label,
         extract(
             epoch from client_conversion_event_local_created_at - local_user_created_at
         ) / 86400.0 as days_to_conversion
