@@ -661,7 +661,7 @@ def test_exposures_declare_every_relation_the_pages_read() -> None:
         "dashboard_lead_conversions": page_lead_conversions.RELATIONS,
         "dashboard_activity": page_activity.RELATIONS,
         "dashboard_experiments": page_experiments.RELATIONS,
-        "dashboard_data_quality": tuple(s.relation for s in page_data_quality.SOURCES),
+        "dashboard_data_quality": tuple(s.counts_relation for s in page_data_quality.SOURCES),
     }
     for name, relations in read.items():
         assert declared[name] == {relation.split(".")[1] for relation in relations}, name

@@ -66,7 +66,21 @@ def can_select(connection: psycopg.Connection, schema: str, name: str) -> bool:
 
 def test_role_reads_every_mart_and_audit_relation(built: ScratchDatabase) -> None:
     readable = relations(built, READABLE)
-    assert {"fct_lead_conversions", "dim_branches", "metrics_30d"} <= {n for _, n in readable}
+    # The relations built for the dashboard's queries (issue 6) too: default privileges.
+    expected = {
+        "fct_lead_conversions",
+        "dim_branches",
+        "metrics_30d",
+        "dash_lead_counts",
+        "dash_lead_members",
+        "dash_activity_new_users",
+        "audit_glofox__rows_set_aside_counts",
+        "dq_glofox__flagged_values_counts",
+        "audit_app__documents_set_aside_counts",
+        "audit_app__unknown_senders_counts",
+        "audit_experiments__assignments_set_aside_counts",
+    }
+    assert expected <= {n for _, n in readable}
     with app_connect(built) as connection:
         refused = [f"{s}.{n}" for s, n in readable if not can_select(connection, s, n)]
     assert refused == []
