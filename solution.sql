@@ -373,20 +373,31 @@ select * from final
 
 -- ---------------------------------------------------------------------------------------------
 -- Step 5 of 11: stg_glofox__users
--- (model, view: models/staging/glofox/stg_glofox__users.sql)
+-- (model, incremental: models/staging/glofox/stg_glofox__users.sql)
 --
 -- Every dim_user row, cleaned (L1), with its fate (L2 / D2): kept when its user_id is not NULL
 -- and it sorts first among the rows of its user_id by created_at (NULL last), then branch_id,
 -- name, email (byte order, NULL last); otherwise set aside with rule L2. The kept rows are the
--- users of both marts (L12, L13).
+-- users of both marts (L12, L13). A table with an index on user_id, incremental on PostgreSQL
+-- (issue 6): a run re-sorts only the user_ids that have new dim_user rows.
 -- ---------------------------------------------------------------------------------------------
-create temporary view stg_glofox__users as
+create temporary table stg_glofox__users as
 -- Every dim_user row, cleaned (L1 / D1), with its fate (L2 / D2): kept, or set aside because
 -- its user_id is NULL or blank, or because another row of the same user_id sorts first.
+-- Materialised as a table with an index on user_id: the lead models read the kept users by id
+-- (an incremental run only the changed ones), and the D2 dedupe sort runs once per build.
+-- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
+-- written since the last build and every other row of their user_ids, whose D2 order they may
+-- change, and replaces those user_ids (delete+insert). Other engines rebuild the table.
+
+
 with
 
 source as (
-    select * from public.dim_user
+    select
+        dim_user.*,
+        cast(cast(dim_user.xmin as text) as bigint) as source_row_version
+    from public.dim_user as dim_user
 ),
 
 cleaned as (
@@ -395,7 +406,9 @@ cleaned as (
         nullif(btrim(branch_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as branch_id,
         nullif(btrim(name, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as user_name,
         nullif(btrim(email, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as email,
-        created_at
+        created_at,
+        source_row_version,
+        cast(cast(pg_snapshot_xmin(pg_current_snapshot()) as text) as bigint) % 4294967296 as source_watermark
     from source
 ),
 
@@ -428,7 +441,9 @@ final as (
             when user_id is null then 'user_id is NULL or blank'
             when user_row_number > 1
                 then 'duplicate user_id: another row sorts first (D2 order) and is kept'
-        end as set_aside_reason
+        end as set_aside_reason,
+        source_row_version,
+        source_watermark
     from ranked
 )
 
@@ -457,7 +472,9 @@ create temporary table stg_glofox__credit_pack_purchases as
 with
 
 source as (
-    select purchases.*
+    select
+        purchases.*,
+        cast(cast(purchases.xmin as text) as bigint) as source_row_version
     from public.fct_credit_pack_purchases as purchases
 ),
 
@@ -531,6 +548,7 @@ cleaned as (
         '\1\\u0001', 'g') as json) ->> 'source'
         end
     end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as credit_pack_source,
+        source_row_version,
         cast(cast(pg_snapshot_xmin(pg_current_snapshot()) as text) as bigint) % 4294967296 as source_watermark
     from source
 ),
@@ -582,6 +600,7 @@ final as (
             when credit_pack_row_number > 1
                 then 'duplicate credit_pack_id: another row sorts first (D3 order) and is kept'
         end as set_aside_reason,
+        source_row_version,
         source_watermark
     from ranked
 )
@@ -614,7 +633,9 @@ create temporary table stg_glofox__membership_purchases as
 with
 
 source as (
-    select purchases.*
+    select
+        purchases.*,
+        cast(cast(purchases.xmin as text) as bigint) as source_row_version
     from public.fct_membership_purchases as purchases
 ),
 
@@ -688,6 +709,7 @@ cleaned as (
         '\1\\u0001', 'g') as json) ->> 'source'
         end
     end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as membership_source,
+        source_row_version,
         cast(cast(pg_snapshot_xmin(pg_current_snapshot()) as text) as bigint) % 4294967296 as source_watermark
     from source
 ),
@@ -739,6 +761,7 @@ final as (
             when membership_row_number > 1
                 then 'duplicate membership_id: another row sorts first (D3 order) and is kept'
         end as set_aside_reason,
+        source_row_version,
         source_watermark
     from ranked
 )
@@ -762,9 +785,10 @@ create temporary table int_purchases_ranked as
 -- when its user is not a kept user (L2), else ranked among the user's purchases of its type:
 -- effective time, then created_at (NULL last), then purchase id byte order. Rank 1 is the
 -- user's first membership / first credit pack.
--- Issue 6: incremental on PostgreSQL: a run re-ranks only the users whose purchases (or
--- dim_user rows) were written since this model's newest row, and replaces their rows
--- (delete+insert on user_id). Other engines rebuild the table.
+-- Issue 6: incremental on PostgreSQL: a run re-ranks only the users whose purchases or user
+-- rows (the staging tables) were written since this model's newest row (the temporary table
+-- changed_users of stage_changed_users, which also deletes their rows), and appends their new
+-- rows. Other engines rebuild the table.
 
 
 with
@@ -773,21 +797,21 @@ memberships as (
     select * from pg_temp.stg_glofox__membership_purchases
     where
         set_aside_rule_id is null
-    
+        and true
 ),
 
 credit_packs as (
     select * from pg_temp.stg_glofox__credit_pack_purchases
     where
         set_aside_rule_id is null
-    
+        and true
 ),
 
 users as (
     select * from pg_temp.stg_glofox__users
     where
         set_aside_rule_id is null
-    
+        and true
 ),
 
 purchases as (
@@ -881,23 +905,27 @@ users as (
     where set_aside_rule_id is null
 ),
 
-first_purchases as (
-    select * from pg_temp.int_purchases_ranked
-    where set_aside_rule_id is null and purchase_rank = 1
-),
-
 branches as (
     select * from pg_temp.int_branches_zoned
 ),
 
+-- Each CTE below reads int_purchases_ranked itself (no shared CTE, which PostgreSQL would
+-- materialise for all users), so a filter on user_id, such as the incremental run of
+-- fct_client_conversion_events (issue 6), reaches the indexes on user_id.
 first_memberships as (
-    select * from first_purchases
-    where purchase_type = 'MEMBERSHIP'
+    select * from pg_temp.int_purchases_ranked
+    where
+        set_aside_rule_id is null
+        and purchase_rank = 1
+        and purchase_type = 'MEMBERSHIP'
 ),
 
 first_credit_packs as (
-    select * from first_purchases
-    where purchase_type = 'USER_CREDIT'
+    select * from pg_temp.int_purchases_ranked
+    where
+        set_aside_rule_id is null
+        and purchase_rank = 1
+        and purchase_type = 'USER_CREDIT'
 ),
 
 users_with_firsts as (
@@ -1017,16 +1045,20 @@ create temporary table fct_client_conversion_events as
 -- lead_status is CLIENT when the user has a usable purchase, else LEAD with NULL conversion
 -- columns (L11).
 -- Issue 6: incremental on PostgreSQL: a run rebuilds only the users whose purchases (kept or
--- set aside) or dim_user rows were written since this mart's newest row, or every user when a
--- dim_branch row was (zones, L6), and replaces their rows (delete+insert on user_id).
+-- set aside) or user rows (the staging tables) were written since this mart's newest row, or
+-- every user when a dim_branch row was (zones, L6): the pre-hook stage_changed_users writes them
+-- to the temporary table changed_users and deletes their rows, the run appends their new rows.
+-- The filter reaches through the view int_users_converted to the indexes on user_id.
 -- depends_on: pg_temp.stg_glofox__membership_purchases
 -- depends_on: pg_temp.stg_glofox__credit_pack_purchases
+-- depends_on: pg_temp.stg_glofox__users
 
 
 with
 
 users as (
     select * from pg_temp.int_users_converted
+    where true
 ),
 
 final as (

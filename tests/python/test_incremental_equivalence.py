@@ -2,7 +2,8 @@
 
 On setup.sql's sample data (every dirty case of L1-L13 and A1-A10): build, append rows to the
 append-only inputs, many of them late-arriving (a purchase before a user's first one, an
-earlier row for an existing purchase id owned by another user, a lead's first purchase,
+earlier row for an existing purchase id owned by another user, including the only purchase of
+an unknown user (L5), a lead's first purchase,
 purchases of unknown users and without ids, a new and a re-delivered dim_user row), run dbt
 without --full-refresh, and compare every lead mart, audit and incremental model row by row
 with a --full-refresh build of the same data. The incremental run must also really be
@@ -28,12 +29,14 @@ COMPARED = {
     "intermediate.int_purchases_ranked": (),
     "staging.stg_glofox__membership_purchases": ("source_watermark",),
     "staging.stg_glofox__credit_pack_purchases": ("source_watermark",),
+    "staging.stg_glofox__users": ("source_watermark",),
     "audit.audit_glofox__rows_set_aside": (),
     "audit.dq_glofox__flagged_values": (),
 }
 INCREMENTAL_MODELS = (
     "staging.stg_glofox__membership_purchases",
     "staging.stg_glofox__credit_pack_purchases",
+    "staging.stg_glofox__users",
     "intermediate.int_purchases_ranked",
     "marts.fct_client_conversion_events",
     "marts.fct_lead_conversions",
@@ -63,6 +66,14 @@ where credit_pack_id = (
         credit_pack_id like 'cp-0%'
         and user_id <> cast(cast(md5('glofox-user-2') as uuid) as varchar)
 );
+
+-- L3 / L5: an earlier row for cp-e02, the only purchase of a user unknown to dim_user (L5),
+-- owned by bulk user 4: the unknown user is left with no purchase at all, so its L5 row must go
+insert into public.fct_credit_pack_purchases
+select
+    cast(cast(md5('glofox-user-4') as uuid) as varchar), 'b-004', 'cp-e02',
+    timestamp '2024-05-01 00:00:00', timestamp '2024-05-01 00:00:00',
+    cast('{"name": "Taken Over", "source": "APP"}' as json);
 
 -- L11: a lead's first purchase (d09 had none); a user unknown to dim_user (L5); no id (L3);
 -- a padded id duplicating an existing membership id (L1, L3)

@@ -2,70 +2,43 @@
 -- when its user is not a kept user (L2), else ranked among the user's purchases of its type:
 -- effective time, then created_at (NULL last), then purchase id byte order. Rank 1 is the
 -- user's first membership / first credit pack.
--- Issue 6: incremental on PostgreSQL: a run re-ranks only the users whose purchases (or
--- dim_user rows) were written since this model's newest row, and replaces their rows
--- (delete+insert on user_id). Other engines rebuild the table.
+-- Issue 6: incremental on PostgreSQL: a run re-ranks only the users whose purchases or user
+-- rows (the staging tables) were written since this model's newest row (the temporary table
+-- changed_users of stage_changed_users, which also deletes their rows), and appends their new
+-- rows. Other engines rebuild the table.
 {{ config(
     materialized=incremental_on_postgres(),
-    unique_key='user_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy='append',
     on_schema_change='append_new_columns',
     indexes=[{'columns': ['user_id']}],
-    pre_hook="{{ reset_when_inputs_replaced(newest_row_version(this), [
+    pre_hook=["{{ reset_when_inputs_replaced(newest_row_version(this), [
         ref('stg_glofox__membership_purchases'),
         ref('stg_glofox__credit_pack_purchases'),
-        source('glofox', 'dim_user'),
-    ]) }}",
+        ref('stg_glofox__users'),
+    ]) }}", "{{ stage_changed_users() }}"],
 ) }}
 
 with
 
-{% if is_incremental() -%}
-    changed_users as (
-        select memberships.user_id
-        from {{ ref('stg_glofox__membership_purchases') }} as memberships
-        where {{ row_version('memberships') }} > {{ newest_row_version(this) }}
-
-        union
-
-        select credit_packs.user_id
-        from {{ ref('stg_glofox__credit_pack_purchases') }} as credit_packs
-        where {{ row_version('credit_packs') }} > {{ newest_row_version(this) }}
-
-        union
-
-        -- a new or changed dim_user row can turn purchases of an unknown user (L5) into a user's
-        select {{ clean_text('dim_user.user_id') }} as user_id
-        from {{ source('glofox', 'dim_user') }} as dim_user
-        where {{ row_version('dim_user') }} > {{ newest_row_version(this) }}
-    ),
-
-{% endif -%}
 memberships as (
     select * from {{ ref('stg_glofox__membership_purchases') }}
     where
         set_aside_rule_id is null
-    {% if is_incremental() %}
-            and user_id in (select changed_users.user_id from changed_users)
-        {% endif %}
+        and {{ is_changed_user('user_id') }}
 ),
 
 credit_packs as (
     select * from {{ ref('stg_glofox__credit_pack_purchases') }}
     where
         set_aside_rule_id is null
-    {% if is_incremental() %}
-            and user_id in (select changed_users.user_id from changed_users)
-        {% endif %}
+        and {{ is_changed_user('user_id') }}
 ),
 
 users as (
     select * from {{ ref('stg_glofox__users') }}
     where
         set_aside_rule_id is null
-    {% if is_incremental() %}
-            and user_id in (select changed_users.user_id from changed_users)
-        {% endif %}
+        and {{ is_changed_user('user_id') }}
 ),
 
 purchases as (

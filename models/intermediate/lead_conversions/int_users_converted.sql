@@ -9,23 +9,27 @@ users as (
     where set_aside_rule_id is null
 ),
 
-first_purchases as (
-    select * from {{ ref('int_purchases_ranked') }}
-    where set_aside_rule_id is null and purchase_rank = 1
-),
-
 branches as (
     select * from {{ ref('int_branches_zoned') }}
 ),
 
+-- Each CTE below reads int_purchases_ranked itself (no shared CTE, which PostgreSQL would
+-- materialise for all users), so a filter on user_id, such as the incremental run of
+-- fct_client_conversion_events (issue 6), reaches the indexes on user_id.
 first_memberships as (
-    select * from first_purchases
-    where purchase_type = 'MEMBERSHIP'
+    select * from {{ ref('int_purchases_ranked') }}
+    where
+        set_aside_rule_id is null
+        and purchase_rank = 1
+        and purchase_type = 'MEMBERSHIP'
 ),
 
 first_credit_packs as (
-    select * from first_purchases
-    where purchase_type = 'USER_CREDIT'
+    select * from {{ ref('int_purchases_ranked') }}
+    where
+        set_aside_rule_id is null
+        and purchase_rank = 1
+        and purchase_type = 'USER_CREDIT'
 ),
 
 users_with_firsts as (

@@ -3,61 +3,30 @@
 -- lead_status is CLIENT when the user has a usable purchase, else LEAD with NULL conversion
 -- columns (L11).
 -- Issue 6: incremental on PostgreSQL: a run rebuilds only the users whose purchases (kept or
--- set aside) or dim_user rows were written since this mart's newest row, or every user when a
--- dim_branch row was (zones, L6), and replaces their rows (delete+insert on user_id).
+-- set aside) or user rows (the staging tables) were written since this mart's newest row, or
+-- every user when a dim_branch row was (zones, L6): the pre-hook stage_changed_users writes them
+-- to the temporary table changed_users and deletes their rows, the run appends their new rows.
+-- The filter reaches through the view int_users_converted to the indexes on user_id.
 -- depends_on: {{ ref('stg_glofox__membership_purchases') }}
 -- depends_on: {{ ref('stg_glofox__credit_pack_purchases') }}
+-- depends_on: {{ ref('stg_glofox__users') }}
 {{ config(
     materialized=incremental_on_postgres(),
-    unique_key='user_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy='append',
     on_schema_change='append_new_columns',
-    indexes=[{'columns': ['user_id']}],
-    pre_hook="{{ reset_when_inputs_replaced(newest_row_version(this), [
+    pre_hook=["{{ reset_when_inputs_replaced(newest_row_version(this), [
         ref('stg_glofox__membership_purchases'),
         ref('stg_glofox__credit_pack_purchases'),
-        source('glofox', 'dim_user'),
+        ref('stg_glofox__users'),
         source('glofox', 'dim_branch'),
-    ]) }}",
+    ]) }}", "{{ stage_changed_users(with_branch_changes=true) }}"],
 ) }}
 
 with
 
-{% if is_incremental() -%}
-    changed_users as (
-        select memberships.user_id
-        from {{ ref('stg_glofox__membership_purchases') }} as memberships
-        where {{ row_version('memberships') }} > {{ newest_row_version(this) }}
-
-        union
-
-        select credit_packs.user_id
-        from {{ ref('stg_glofox__credit_pack_purchases') }} as credit_packs
-        where {{ row_version('credit_packs') }} > {{ newest_row_version(this) }}
-
-        union
-
-        select {{ clean_text('dim_user.user_id') }} as user_id
-        from {{ source('glofox', 'dim_user') }} as dim_user
-        where {{ row_version('dim_user') }} > {{ newest_row_version(this) }}
-
-        union
-
-        select {{ clean_text('all_users.user_id') }} as user_id
-        from {{ source('glofox', 'dim_user') }} as all_users
-        where exists (
-            select 1
-            from {{ source('glofox', 'dim_branch') }} as dim_branch
-            where {{ row_version('dim_branch') }} > {{ newest_row_version(this) }}
-        )
-    ),
-
-{% endif -%}
 users as (
     select * from {{ ref('int_users_converted') }}
-    {%- if is_incremental() %}
-        where user_id in (select changed_users.user_id from changed_users)
-    {%- endif %}
+    where {{ is_changed_user('user_id') }}
 ),
 
 final as (

@@ -9,7 +9,6 @@
     unique_key='user_id',
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
-    indexes=[{'columns': ['user_id']}],
     pre_hook="{{ reset_when_inputs_replaced(
         newest_row_version(this), [ref('fct_client_conversion_events')]
     ) }}",

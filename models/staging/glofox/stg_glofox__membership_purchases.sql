@@ -12,44 +12,41 @@
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
     indexes=[{'columns': ['membership_id']}, {'columns': ['user_id']}],
-    pre_hook="{{ reset_when_inputs_replaced(
-        '(select max(source_watermark) from ' ~ this ~ ')',
-        [source('glofox', 'fct_membership_purchases')],
-    ) }}",
+    pre_hook=[
+        "{{ reset_when_inputs_replaced(newest_row_version(this), [source('glofox', 'fct_membership_purchases')]) }}",
+        "{{ stage_previous_watermark() }}",
+    ],
 ) }}
 
 with
 
 source as (
-    select purchases.*
+    select
+        purchases.*,
+        {{ row_version('purchases') }} as source_row_version
     from {{ source('glofox', 'fct_membership_purchases') }} as purchases
     {%- if is_incremental() %}
         where
-            {{ row_version('purchases') }} >= (
-                select coalesce(max(previous.source_watermark), -1)
-                from {{ this }} as previous
-            )
+            {{ row_version('purchases') }}
+            >= (select previous_build.source_watermark from previous_build)
 
         union all
 
         -- the earlier rows of the same membership_ids: a semi-join, not an OR (with an OR over a
         -- subquery PostgreSQL re-runs the subquery per row once its result outgrows work_mem)
-        select purchases.*
+        select
+            purchases.*,
+            {{ row_version('purchases') }} as source_row_version
         from {{ source('glofox', 'fct_membership_purchases') }} as purchases
         where
-            {{ row_version('purchases') }} < (
-                select coalesce(max(previous.source_watermark), -1)
-                from {{ this }} as previous
-            )
+            {{ row_version('purchases') }}
+            < (select previous_build.source_watermark from previous_build)
             and {{ clean_text('purchases.membership_id') }} in (
                 select {{ clean_text('new_purchases.membership_id') }}
                 from {{ source('glofox', 'fct_membership_purchases') }} as new_purchases
                 where
                     {{ row_version('new_purchases') }}
-                    >= (
-                        select coalesce(max(previous.source_watermark), -1)
-                        from {{ this }} as previous
-                    )
+                    >= (select previous_build.source_watermark from previous_build)
             )
     {%- endif %}
 ),
@@ -68,6 +65,7 @@ cleaned as (
         {{ clean_text(
             json_scalar_text('membership_purchase_details', 'source')
         ) }} as membership_source,
+        source_row_version,
         {{ source_watermark() }} as source_watermark
     from source
 ),
@@ -119,6 +117,7 @@ final as (
             when membership_row_number > 1
                 then 'duplicate membership_id: another row sorts first (D3 order) and is kept'
         end as set_aside_reason,
+        source_row_version,
         source_watermark
     from ranked
 )
