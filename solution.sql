@@ -1037,7 +1037,8 @@ select * from final
 -- that order: the user, the branch (L7), the lead status (L11), the conversion event (L10) and
 -- the first membership and first credit pack (L9), whichever came first, NULL where there is
 -- none. Every local_* column is the UTC time in the user's branch zone (L6, L8). Types enforced
--- by the contract (L14).
+-- by the contract (L14). Primary key user_id, added once the rows are written (post-hook
+-- add_primary_key, issue 6: faster than inserting every row through it).
 -- ---------------------------------------------------------------------------------------------
 create temporary table fct_client_conversion_events as
 -- Part 1 (L8, L11, L12 / D7, D10): one row per user of L2 with the 17 columns of brief
@@ -1110,7 +1111,9 @@ select * from final
 -- client_conversion_event_filter. Per user of L2: an ALL row always (the L10 event, LEAD or
 -- CLIENT); a MEMBERSHIP row iff the user has a usable membership (its first membership,
 -- CLIENT); a USER_CREDIT row iff a usable credit pack (its first credit pack, CLIENT). Built
--- from fct_client_conversion_events. Types enforced by the contract (L14).
+-- from fct_client_conversion_events. Types enforced by the contract (L14). Primary key
+-- (user_id, client_conversion_event_filter), added once the rows are written (post-hook
+-- add_primary_key, issue 6).
 -- ---------------------------------------------------------------------------------------------
 create temporary table fct_lead_conversions as
 -- Part 2 (L13): per user an ALL row (the L10 event, LEAD or CLIENT), a MEMBERSHIP row iff the
@@ -1216,7 +1219,7 @@ select * from final
 drop table if exists public.fct_client_conversion_events;
 
 create table public.fct_client_conversion_events (
-    user_id varchar not null primary key,
+    user_id varchar not null,
     branch_id varchar,
     local_user_created_at timestamp,
     lead_status varchar not null,
@@ -1232,7 +1235,8 @@ create table public.fct_client_conversion_events (
     first_credit_pack_id varchar,
     first_local_credit_pack_purchase_at timestamp,
     first_credit_pack_name varchar,
-    first_credit_pack_source varchar
+    first_credit_pack_source varchar,
+    primary key (user_id)
 );
 
 insert into public.fct_client_conversion_events (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -232,6 +233,16 @@ def render_constraint(constraint: dict[str, Any]) -> str | None:
     return None  # foreign keys and custom constraints are not carried over
 
 
+def post_hook_primary_key(node: dict[str, Any]) -> str | None:
+    """The primary key a mart gets from its add_primary_key post-hook (issue 6), if any."""
+    for hook in node["config"].get("post-hook") or []:
+        match = re.search(r"add_primary_key\(\s*\[([^\]]*)\]\s*\)", hook.get("sql", ""))
+        if match:
+            columns = re.findall(r"['\"](\w+)['\"]", match.group(1))
+            return f"primary key ({', '.join(columns)})"
+    return None
+
+
 def render_output(node: dict[str, Any]) -> str:
     """Drop and recreate public.<mart> with the contract's columns, then copy the rows."""
     columns = contract_columns(node)
@@ -244,6 +255,9 @@ def render_output(node: dict[str, Any]) -> str:
         rendered = render_constraint(constraint)
         if rendered:
             lines.append(rendered)
+    primary_key = post_hook_primary_key(node)
+    if primary_key:
+        lines.append(primary_key)
     definition = ",\n".join(f"    {line}" for line in lines)
     names = ",\n".join(f"    {name}" for name, _, _ in columns)
     return (

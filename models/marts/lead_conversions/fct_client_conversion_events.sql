@@ -14,6 +14,7 @@
     materialized=incremental_on_postgres(),
     incremental_strategy='append',
     on_schema_change='append_new_columns',
+    post_hook="{{ add_primary_key(['user_id']) }}",
     pre_hook=["{{ reset_when_inputs_replaced(newest_row_version(this), [
         ref('stg_glofox__membership_purchases'),
         ref('stg_glofox__credit_pack_purchases'),

@@ -9,6 +9,7 @@
     unique_key='user_id',
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
+    post_hook="{{ add_primary_key(['user_id', 'client_conversion_event_filter']) }}",
     pre_hook="{{ reset_when_inputs_replaced(
         newest_row_version(this), [ref('fct_client_conversion_events')]
     ) }}",
