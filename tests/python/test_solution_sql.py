@@ -103,6 +103,32 @@ def test_l12_l13_l14_public_outputs_have_the_marts_columns_and_types(db):
             assert data_type == kind, f"public.{table}.{name} is {data_type}, not {kind} (L14)"
 
 
+PRIMARY_KEYS = {
+    "fct_client_conversion_events": ["user_id"],
+    "fct_lead_conversions": ["user_id", "client_conversion_event_filter"],
+}
+
+
+def primary_key(db: ScratchDatabase, schema: str, table: str) -> list[str]:
+    """The columns of the table's primary key, in key order ([] when it has none)."""
+    rows = db.query(
+        "select attribute.attname from pg_constraint as key"
+        " cross join unnest(key.conkey) with ordinality as keys (attnum, position)"
+        " join pg_attribute as attribute"
+        " on attribute.attrelid = key.conrelid and attribute.attnum = keys.attnum"
+        " where key.contype = 'p' and key.conrelid = to_regclass(%s) order by keys.position",
+        (f"{schema}.{table}",),
+    )
+    return [name for (name,) in rows]
+
+
+def test_l12_l13_marts_and_outputs_have_their_primary_keys(db):
+    # D19: the marts get theirs from the add_primary_key post-hook, the outputs from solution.sql
+    for table, key in PRIMARY_KEYS.items():
+        assert primary_key(db, "marts", table) == key, f"marts.{table}"
+        assert primary_key(db, "public", table) == key, f"public.{table}"
+
+
 def test_l15_solution_sql_is_idempotent(db):
     before = {table: db.query(f"select count(*) from public.{table}")[0][0] for table in OUTPUTS}
     run_psql(db)
