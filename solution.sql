@@ -388,16 +388,17 @@ create temporary table stg_glofox__users as
 -- (an incremental run only the changed ones), and the D2 dedupe sort runs once per build.
 -- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
 -- written since the last build and every other row of their user_ids, whose D2 order they may
--- change, and replaces those user_ids (delete+insert). Other engines rebuild the table.
+-- change (macro append_only_source_rows), and replaces those user_ids (delete+insert). Other
+-- engines rebuild the table.
 
 
 with
 
 source as (
     select
-        dim_user.*,
-        cast(cast(dim_user.xmin as text) as bigint) as source_row_version
-    from public.dim_user as dim_user
+        source_rows.*,
+        cast(cast(source_rows.xmin as text) as bigint) as source_row_version
+    from public.dim_user as source_rows
 ),
 
 cleaned as (
@@ -466,16 +467,17 @@ create temporary table stg_glofox__credit_pack_purchases as
 -- audit (L5) without a second scan of the source.
 -- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
 -- written since the last build and every other row of their credit_pack_ids, whose L3 order they
--- may change, and replaces those credit_pack_ids (delete+insert). Other engines rebuild the table.
+-- may change (macro append_only_source_rows), and replaces those credit_pack_ids
+-- (delete+insert). Other engines rebuild the table.
 
 
 with
 
 source as (
     select
-        purchases.*,
-        cast(cast(purchases.xmin as text) as bigint) as source_row_version
-    from public.fct_credit_pack_purchases as purchases
+        source_rows.*,
+        cast(cast(source_rows.xmin as text) as bigint) as source_row_version
+    from public.fct_credit_pack_purchases as source_rows
 ),
 
 cleaned as (
@@ -627,16 +629,17 @@ create temporary table stg_glofox__membership_purchases as
 -- audit (L5) without a second scan of the source.
 -- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
 -- written since the last build and every other row of their membership_ids, whose L3 order they
--- may change, and replaces those membership_ids (delete+insert). Other engines rebuild the table.
+-- may change (macro append_only_source_rows), and replaces those membership_ids (delete+insert).
+-- Other engines rebuild the table.
 
 
 with
 
 source as (
     select
-        purchases.*,
-        cast(cast(purchases.xmin as text) as bigint) as source_row_version
-    from public.fct_membership_purchases as purchases
+        source_rows.*,
+        cast(cast(source_rows.xmin as text) as bigint) as source_row_version
+    from public.fct_membership_purchases as source_rows
 ),
 
 cleaned as (

@@ -5,7 +5,8 @@
 -- audit (L5) without a second scan of the source.
 -- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
 -- written since the last build and every other row of their credit_pack_ids, whose L3 order they
--- may change, and replaces those credit_pack_ids (delete+insert). Other engines rebuild the table.
+-- may change (macro append_only_source_rows), and replaces those credit_pack_ids
+-- (delete+insert). Other engines rebuild the table.
 {{ config(
     materialized=incremental_on_postgres(),
     unique_key='credit_pack_id',
@@ -21,34 +22,7 @@
 with
 
 source as (
-    select
-        purchases.*,
-        {{ row_version('purchases') }} as source_row_version
-    from {{ source('glofox', 'fct_credit_pack_purchases') }} as purchases
-    {%- if is_incremental() %}
-        where
-            {{ row_version('purchases') }}
-            >= (select previous_build.source_watermark from previous_build)
-
-        union all
-
-        -- the earlier rows of the same credit_pack_ids: a semi-join, not an OR (with an OR over a
-        -- subquery PostgreSQL re-runs the subquery per row once its result outgrows work_mem)
-        select
-            purchases.*,
-            {{ row_version('purchases') }} as source_row_version
-        from {{ source('glofox', 'fct_credit_pack_purchases') }} as purchases
-        where
-            {{ row_version('purchases') }}
-            < (select previous_build.source_watermark from previous_build)
-            and {{ clean_text('purchases.credit_pack_id') }} in (
-                select {{ clean_text('new_purchases.credit_pack_id') }}
-                from {{ source('glofox', 'fct_credit_pack_purchases') }} as new_purchases
-                where
-                    {{ row_version('new_purchases') }}
-                    >= (select previous_build.source_watermark from previous_build)
-            )
-    {%- endif %}
+    {{ append_only_source_rows(source('glofox', 'fct_credit_pack_purchases'), 'credit_pack_id') }}
 ),
 
 cleaned as (

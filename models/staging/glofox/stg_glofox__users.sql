@@ -4,7 +4,8 @@
 -- (an incremental run only the changed ones), and the D2 dedupe sort runs once per build.
 -- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
 -- written since the last build and every other row of their user_ids, whose D2 order they may
--- change, and replaces those user_ids (delete+insert). Other engines rebuild the table.
+-- change (macro append_only_source_rows), and replaces those user_ids (delete+insert). Other
+-- engines rebuild the table.
 {{ config(
     materialized=incremental_on_postgres(),
     unique_key='user_id',
@@ -20,34 +21,7 @@
 with
 
 source as (
-    select
-        dim_user.*,
-        {{ row_version('dim_user') }} as source_row_version
-    from {{ source('glofox', 'dim_user') }} as dim_user
-    {%- if is_incremental() %}
-        where
-            {{ row_version('dim_user') }}
-            >= (select previous_build.source_watermark from previous_build)
-
-        union all
-
-        -- the earlier rows of the same user_ids: a semi-join, not an OR (with an OR over a
-        -- subquery PostgreSQL re-runs the subquery per row once its result outgrows work_mem)
-        select
-            dim_user.*,
-            {{ row_version('dim_user') }} as source_row_version
-        from {{ source('glofox', 'dim_user') }} as dim_user
-        where
-            {{ row_version('dim_user') }}
-            < (select previous_build.source_watermark from previous_build)
-            and {{ clean_text('dim_user.user_id') }} in (
-                select {{ clean_text('new_users.user_id') }}
-                from {{ source('glofox', 'dim_user') }} as new_users
-                where
-                    {{ row_version('new_users') }}
-                    >= (select previous_build.source_watermark from previous_build)
-            )
-    {%- endif %}
+    {{ append_only_source_rows(source('glofox', 'dim_user'), 'user_id') }}
 ),
 
 cleaned as (
