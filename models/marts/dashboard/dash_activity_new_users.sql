@@ -28,22 +28,8 @@ members as (
     where client_conversion_event_filter = 'ALL'
 ),
 
-spellings as (
-    select
-        lower(country) as country_key,
-        country,
-        count(*) as branches
-    from dim_branches
-    where country is not null
-    group by lower(country), country
-),
-
-canonical_countries as (
-    select distinct on (country_key)
-        country_key,
-        country
-    from spellings
-    order by country_key asc, branches desc, country asc
+country_labels as (
+    select * from {{ ref('dash_country_labels') }}
 ),
 
 final as (
@@ -57,15 +43,15 @@ final as (
         new_users.revenue_in_window,
         new_users.is_converted,
         coalesce(dim_branches.branch_name, members.branch_id, 'unknown') as branch,
-        coalesce(canonical_countries.country, dim_branches.country, 'unknown') as country_label,
+        coalesce(country_labels.country_label, dim_branches.country, 'unknown') as country_label,
         coalesce(members.client_conversion_event_source, 'unknown') as acquisition_source
     from new_users
     left join members
         on cast(new_users.id as text) = members.user_id
     left join dim_branches
         on members.branch_id = dim_branches.branch_id
-    left join canonical_countries
-        on lower(dim_branches.country) = canonical_countries.country_key
+    left join country_labels
+        on lower(dim_branches.country) = country_labels.country_key
 )
 
 select * from final

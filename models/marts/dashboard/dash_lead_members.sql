@@ -37,22 +37,8 @@ dim_branches as (
 
 -- Countries are grouped case-insensitively ('poland' and 'Poland' are kept as given in
 -- dim_branches, L1); the label is the most common spelling.
-spellings as (
-    select
-        lower(country) as country_key,
-        country,
-        count(*) as branches
-    from dim_branches
-    where country is not null
-    group by lower(country), country
-),
-
-canonical_countries as (
-    select distinct on (country_key)
-        country_key,
-        country
-    from spellings
-    order by country_key asc, branches desc, country asc
+country_labels as (
+    select * from {{ ref('dash_country_labels') }}
 ),
 
 branches as (
@@ -60,10 +46,10 @@ branches as (
         dim_branches.branch_id,
         dim_branches.branch_name,
         dim_branches.conversion_policy,
-        canonical_countries.country
+        country_labels.country_label as country
     from dim_branches
-    left join canonical_countries
-        on lower(dim_branches.country) = canonical_countries.country_key
+    left join country_labels
+        on lower(dim_branches.country) = country_labels.country_key
 ),
 
 final as (

@@ -28,6 +28,7 @@ RELATIONS = (
     "marts.fct_lead_conversions",
     "marts.dim_branches",
     "marts.dash_activity_new_users",
+    "marts.dash_country_labels",
 )
 DRILLS = {
     "new users": "all new users of the window (A5)",
@@ -36,32 +37,21 @@ DRILLS = {
 }
 
 # Segment labels: a branch's name (else its id); countries grouped case-insensitively, shown
-# in their most common spelling (as on the lead page).
+# in their most common spelling (marts.dash_country_labels, as on the lead page).
 _LABELS = sql.SQL(
     """
-    with spellings as (
-        select lower(country) as country_key, country, count(*) as branches
-        from marts.dim_branches
-        where country is not null
-        group by lower(country), country
-    ),
-
-    canonical_countries as (
-        select distinct on (country_key) country_key, country
-        from spellings
-        order by country_key, branches desc, country
-    ),
+    with
 
     labelled as (
         select
             segments.*,
             coalesce(dim_branches.branch_name, segments.branch_id) as branch,
-            coalesce(canonical_countries.country, segments.country) as country_label
+            coalesce(country_labels.country_label, segments.country) as country_label
         from {segments} as segments
         left join marts.dim_branches
             on segments.branch_id = dim_branches.branch_id
-        left join canonical_countries
-            on lower(segments.country) = canonical_countries.country_key
+        left join marts.dash_country_labels as country_labels
+            on lower(segments.country) = country_labels.country_key
         where segments.as_of_date = %(as_of)s
     ),
 
