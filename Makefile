@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 GLOFOX := $(BIN)/glofox
 STAMP := $(VENV)/.installed
 DASHBOARD_PORT ?= 8501
+DOCS_PORT ?= 8080
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint docs dashboard bench spark-setup spark-run test-spark stop clean
@@ -41,10 +42,12 @@ test: lint ## lint, dbt build with every test, pytest
 	$(GLOFOX) exec -- dbt build
 	$(GLOFOX) exec -- pytest
 
-docs: $(STAMP) ## generate and serve dbt docs (lineage) on http://127.0.0.1:8080
+docs: $(STAMP) ## generate and serve dbt docs (lineage) on http://127.0.0.1:8080 (DOCS_PORT=N to change)
+	@$(BIN)/python -c 'import socket; socket.socket().bind(("127.0.0.1", int("$(DOCS_PORT)")))' 2>/dev/null \
+		|| { echo "make docs: port $(DOCS_PORT) is busy or not a port number: pick another with DOCS_PORT, e.g. make docs DOCS_PORT=8081" >&2; exit 1; }
 	$(GLOFOX) db start
 	$(GLOFOX) exec -- dbt docs generate
-	$(GLOFOX) exec -- dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
+	$(GLOFOX) exec -- dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
 dashboard: $(STAMP) ## serve the dashboard on http://127.0.0.1:8501 (DASHBOARD_PORT=N to change; `make run` first)
 	$(GLOFOX) dashboard --port $(DASHBOARD_PORT)

@@ -6,7 +6,7 @@ Each sub-command has --help. The ones `make` calls:
   glofox exec -- CMD    run CMD (dbt, sqlfluff, pytest, psql ...) against the project's database
   glofox export         write the marts as CSV under outputs/
   glofox dashboard      make dashboard: the Streamlit app over the marts (--port N)
-  glofox experiment-report / experiment-plan   A/B test result and sample size (E5-E9)
+  glofox experiment-report / experiment-plan   A/B test result and sample size
   glofox solution       write solution.sql from the dbt models (--check: is it current?)
   glofox generate       synthetic dirty data at scale (--users N --seed S [--database NAME])
 """
@@ -115,7 +115,7 @@ def cmd_experiment_plan(args: argparse.Namespace) -> int:
     print(
         f"{n} users per arm ({2 * n} in all) to detect a change of {args.mde * 100:+.1f} pp from "
         f"a baseline of {args.baseline * 100:.1f}% with {args.power:.0%} power at alpha "
-        f"{args.alpha} (two-sided pooled two-proportion z-test, spec E8)."
+        f"{args.alpha} (two-sided pooled two-proportion z-test)."
     )
     return 0
 
@@ -223,23 +223,38 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("command", nargs=argparse.REMAINDER, help="the command, after --")
     ex.set_defaults(func=cmd_exec)
 
-    dbt = sub.add_parser("dbt", help="run dbt against the project's database", add_help=False)
-    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    dbt = sub.add_parser(
+        "dbt",
+        help="run dbt against the project's database",
+        description=(
+            "Run dbt with the project's database connection in its environment (what "
+            "`glofox exec -- dbt ...` does): every argument after `dbt` goes to dbt unchanged, "
+            "e.g. `glofox dbt build --select metrics_30d`. `glofox dbt COMMAND --help` shows "
+            "dbt's own help for COMMAND."
+        ),
+    )
+    dbt.add_argument(
+        "dbt_args", nargs=argparse.REMAINDER, metavar="DBT_ARGS", help="dbt's arguments"
+    )
     dbt.set_defaults(func=cmd_dbt)
 
-    exp = sub.add_parser("export", help="write the marts as CSV files under outputs/")
+    exp = sub.add_parser(
+        "export",
+        help="write the marts as CSV files under outputs/",
+        description="Write the marts (and the activity deliverables) as CSV files under outputs/.",
+    )
     exp.set_defaults(func=cmd_export)
 
     lp = sub.add_parser(
         "load-payments",
-        help="load a JSON Lines payment stream into app.payment_events (spec A3)",
+        help="load a JSON Lines payment stream into app.payment_events",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Stream FILE (one document a line, as mongoexport writes it) into\n"
-            "app.payment_events, in one transaction (spec A3). Lines that are not JSON go to\n"
+            "app.payment_events, in one transaction. Lines that are not JSON go to\n"
             "the rejects file with their line number, the reason and the raw line; the load\n"
             "goes on. Valid JSON is loaded whatever it holds: the dbt audit model lists the\n"
-            "documents that are not payments (A2). Blank lines are skipped and counted.\n"
+            "documents that are not payments. Blank lines are skipped and counted.\n"
             "A file whose SHA-256 was loaded before is refused unless --force (the load log\n"
             "is app.payment_loads). A progress bar shows on a terminal for files over 1 MB."
         ),
@@ -279,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_iso_date,
         default=activity_metrics.DEFAULT_AS_OF_DATE,
         metavar="YYYY-MM-DD",
-        help="as-of date D of the 30-day activity metrics (spec A4; default %(default)s)",
+        help="as-of date D of the 30-day activity metrics (default %(default)s)",
     )
     run.set_defaults(func=cmd_run)
 
@@ -304,11 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     plan = sub.add_parser(
         "experiment-plan",
-        help="users per arm an A/B test needs (spec E8)",
+        help="users per arm an A/B test needs",
         description=(
             "Pre-launch sample size: users per arm (equal arms) for a two-sided pooled "
-            "two-proportion z-test to detect an absolute change MDE from a BASELINE rate "
-            "(spec E8). Rates are fractions: 0.30 is 30%, 0.05 is 5 percentage points."
+            "two-proportion z-test to detect an absolute change MDE from a BASELINE rate. "
+            "Rates are fractions: 0.30 is 30%, 0.05 is 5 percentage points."
         ),
     )
     plan.add_argument(
@@ -325,13 +340,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser(
         "experiment-report",
-        help="the A/B test result of an experiment for an as-of date (spec E5-E9)",
+        help="the A/B test result of an experiment for an as-of date",
         description=(
             "Read marts.experiment_arm_metrics (built by dbt for the as_of_date var) and print "
             "the SRM check, each goal metric's arms, difference with Newcombe 95% interval, "
             "z-test p-value, relative lift with delta-method interval, Holm-adjusted p-values, "
-            "the minimum detectable effect, the users still in progress and a verdict "
-            "(spec E5-E9). Refuses to answer if the models were built for another date."
+            "the minimum detectable effect, the users still in progress and a verdict. "
+            "Refuses to answer if the models were built for another date."
         ),
     )
     report.add_argument(
@@ -356,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     gen = sub.add_parser(
         "generate",
-        help="fill the setup.sql tables with synthetic dirty data at scale (issue 6)",
+        help="fill the setup.sql tables with synthetic dirty data at scale",
         description=(
             "Drop and recreate the tables of setup.sql (their DDL is read from setup.sql) and "
             "fill every glofox and app table with synthetic data with the same kinds of dirty "
@@ -378,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sol = sub.add_parser(
         "solution",
-        help="generate solution.sql from the dbt models (spec L15)",
+        help="generate solution.sql from the dbt models",
         description=(
             "Compile the models the two lead-conversion marts need (dbt compile) and write them "
             "as one psql script that rebuilds public.fct_client_conversion_events and "
@@ -399,7 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     spark = sub.add_parser(
         "spark-load",
-        help="copy the lead input tables into Spark (optional Spark port, issue 7)",
+        help="copy the lead input tables into Spark (optional Spark port)",
         description=spark_loader.DESCRIPTION,
     )
     spark_loader.add_arguments(spark)
@@ -415,6 +430,10 @@ def _iso_date(text: str) -> datetime.date:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["dbt"] and argv[1:2] not in (["-h"], ["--help"]):
+        # Everything after `dbt` is dbt's, its options included (argparse would claim them).
+        return cmd_dbt(argparse.Namespace(dbt_args=argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)

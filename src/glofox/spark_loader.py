@@ -140,7 +140,7 @@ def load(
 DESCRIPTION = (
     "Copy dim_branch, dim_user, fct_membership_purchases and fct_credit_pack_purchases from the "
     "project's PostgreSQL into Spark tables of the same names, so that `dbt build --target spark "
-    "--selector lead_conversions` builds the lead marts on Spark (issue 7). Uses the `spark` "
+    "--selector lead_conversions` builds the lead marts on Spark. Uses the `spark` "
     "target of profiles.yml: warehouse and Derby metastore under GLOFOX_SPARK_DIR (default "
     ".glofox/spark). Runs in .venv-spark (`make spark-setup`). Existing Spark tables are replaced."
 )
