@@ -38,8 +38,9 @@ lint: $(STAMP) ## sqlfluff (dbt templater) and ruff
 	$(BIN)/ruff check src tests/python
 	$(BIN)/ruff format --check src tests/python
 
-test: lint ## lint, dbt build with every test, pytest
+test: lint ## lint, dbt build with every test, mf validate-configs, pytest
 	$(GLOFOX) exec -- dbt build
+	$(GLOFOX) exec -- mf validate-configs
 	$(GLOFOX) exec -- pytest
 
 docs: $(STAMP) ## generate and serve dbt docs (lineage) on http://127.0.0.1:8080 (DOCS_PORT=N to change)
