@@ -3,7 +3,7 @@
 with
 
 known_time_zones as (
-    {{ known_time_zones() }}
+    {{ known_time_zones(source('postgres', 'pg_timezone_names')) }}
 ),
 
 final as (

@@ -1,4 +1,4 @@
--- The assignment log (spec experiments.md, Source), one row per source row, cleaned:
+-- The assignment log of the A/B tests, one row per source row, cleaned:
 -- experiment_key trimmed, variant trimmed and lower-cased (' Treatment' is `treatment`),
 -- blanks as NULL. Nothing is dropped here; int_experiment_assignments_ranked decides what
 -- is used (E1, E2) and audit_experiments__assignments_set_aside lists the rest.
