@@ -342,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
         "experiment-report",
         help="the A/B test result of an experiment for an as-of date",
         description=(
-            "Read marts.experiment_arm_metrics (built by dbt for the as_of_date var) and print "
+            "Read marts.fct_experiment_arm_metrics (built by dbt for the as_of_date var) and print "
             "the SRM check, each goal metric's arms, difference with Newcombe 95% interval, "
             "z-test p-value, relative lift with delta-method interval, Holm-adjusted p-values, "
             "the minimum detectable effect, the users still in progress and a verdict. "

@@ -1,6 +1,6 @@
 """`glofox experiment-report`: the A/B test result of one experiment for one as-of date (E5-E9).
 
-Reads the per-arm counts the dbt models built (marts.experiment_arm_metrics, E1-E4), runs
+Reads the per-arm counts the dbt models built (marts.fct_experiment_arm_metrics, E1-E4), runs
 the statistics of `experiment_stats` (E5-E8) and writes the result as JSON (the fields of
 E9) or as a markdown page (SRM check first, the per-metric table, the users still in
 progress and a one-line verdict). It never answers for a date other than the one asked: if
@@ -27,7 +27,7 @@ from glofox.experiment_stats import (
     srm_test,
 )
 
-RELATION = "marts.experiment_arm_metrics"
+RELATION = "marts.fct_experiment_arm_metrics"
 GOAL_METRICS = ("converted_30d", "retained_30d")  # E7: tested together, Holm-adjusted
 SECONDARY_METRICS = ("retained_30d_among_payers",)  # E4: shown, labelled, not in the family
 ARMS = ("control", "treatment")
@@ -44,7 +44,7 @@ class ReportError(Exception):
 
 @dataclass(frozen=True)
 class ArmRow:
-    """One row of marts.experiment_arm_metrics."""
+    """One row of marts.fct_experiment_arm_metrics."""
 
     as_of_date: dt.date
     experiment_key: str
@@ -66,7 +66,7 @@ def rebuild_hint(as_of: dt.date) -> str:
 
 
 def fetch_rows(conn: settings.Connection) -> list[ArmRow]:
-    """Every row of marts.experiment_arm_metrics; ReportError when it is not built."""
+    """Every row of marts.fct_experiment_arm_metrics; ReportError when it is not built."""
     with database.connect(conn) as db:
         if db.execute("select to_regclass(%s)", (RELATION,)).fetchone()[0] is None:
             raise ReportError(

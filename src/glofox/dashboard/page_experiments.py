@@ -1,6 +1,6 @@
 """Experiments page (E1-E10): the report of `glofox experiment-report`, rendered, SRM first.
 
-Reads marts.experiment_arm_metrics (E1-E4) through the dashboard's query layer and hands the
+Reads marts.fct_experiment_arm_metrics (E1-E4) through the dashboard's query layer and hands the
 rows to glofox.experiment_report, the module behind the command, so the page and the
 command give the same numbers, checks and verdict (E5-E9).
 """
@@ -30,7 +30,7 @@ Q_ARM_ROWS = queries.register(
         eligible_users,
         successes,
         in_progress_users
-    from marts.experiment_arm_metrics
+    from marts.fct_experiment_arm_metrics
     order by experiment_key, variant, metric
     """,
 )
@@ -89,7 +89,7 @@ def render() -> None:
     keys = sorted({row.experiment_key for row in rows})
     if not keys:
         st.warning(
-            "marts.experiment_arm_metrics is empty: no experiment had a user assigned by the "
+            "marts.fct_experiment_arm_metrics is empty: no experiment had a user assigned by the "
             "as-of date it was built for."
         )
         return
