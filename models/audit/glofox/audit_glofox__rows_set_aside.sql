@@ -1,7 +1,7 @@
 -- L5: every input row of the four glofox input tables that no mart uses, with the rule that set
 -- it aside (L2 users, L3 purchases, L5 purchases of unknown users, L6 branches), the reason and
 -- the row's identifying values (after L1 cleaning). Reads the very fate columns the lead models
--- filter on, so input rows = used rows + audited rows (tests/lead_conversions).
+-- filter on, so input rows = used rows + audited rows (tests/audit/glofox).
 with
 
 branches as (
