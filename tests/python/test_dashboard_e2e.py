@@ -29,7 +29,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import pytest
 
@@ -304,7 +304,7 @@ def expect_lead_kpis(sync_api: Any, page: Any, leads: int, clients: int) -> None
     expect(sync_api, metric_value(page, "Clients")).to_have_text(
         formatting.count(clients), timeout=WAIT_MS
     )
-    expect(sync_api, metric_value(page, "Conversion rate")).to_have_text(
+    expect(sync_api, metric_value(page, "Lead conversion rate")).to_have_text(
         formatting.rate(clients, leads), timeout=WAIT_MS
     )
 
@@ -322,51 +322,80 @@ def test_lead_kpis_equal_the_marts_L13(sync_api, app, built, page) -> None:
 def test_lead_event_filter_changes_the_kpis_and_the_url_L13(sync_api, app, built, page) -> None:
     open_page(page, app.url())
     for event_filter in ("MEMBERSHIP", "USER_CREDIT", "ALL"):
-        page.get_by_text(event_filter, exact=True).click()
+        label = page_lead_conversions.EVENT_LABELS[event_filter]
+        page.get_by_text(label, exact=True).click()
         if event_filter != "ALL":
-            wait_url(page, f"event={event_filter}")
+            wait_url(page, "event=" + quote_plus(label))
         wait_idle(page)
         expect_lead_kpis(sync_api, page, *lead_counts(built, event_filter))
     assert lead_counts(built, "MEMBERSHIP") != lead_counts(built, "USER_CREDIT")
 
 
 def test_lead_readme_question_poland_march_membership_30_days(sync_api, app, built, page) -> None:
-    """README: 30-day conversion rate for membership-only gyms in Poland, March signups."""
-    # Start from a shared link holding part of the view, then pick the country in the page.
-    open_page(
-        page, app.url(params={"event": "MEMBERSHIP", "cohort": "2026-03", "window": "30 days"})
+    """README: the 30-day lead conversion rate of membership-only gyms in Poland for March
+    signups takes four choices on the lead page, from its default view; the gym policy's
+    warning names the mismatch with the event filter; Back returns to each earlier view."""
+    open_page(page, app.url())
+    everyone = lead_counts(built, "ALL")
+    expect_lead_kpis(sync_api, page, *everyone)
+    steps = [
+        ("Country", "Poland", "country=Poland"),
+        ("Gym conversion policy", "Membership-only gyms", "policy=Membership-only+gyms"),
+        ("Signup month", "2026-03", "cohort=2026-03"),
+        ("Converted within", "30 days", "window=30+days"),
+    ]
+    for label, option, fragment in steps:
+        pick_option(page, label, option)
+        wait_url(page, fragment)
+        wait_idle(page)
+    leads, clients = lead_counts(built, "ALL", "Poland", "2026-03", 30, "MEMBERSHIP")
+    # Membership-only gyms count memberships only: under either definition the same here.
+    assert (leads, clients) == lead_counts(
+        built, "MEMBERSHIP", "Poland", "2026-03", 30, "MEMBERSHIP"
     )
-    expect_lead_kpis(
-        sync_api, page, *lead_counts(built, "MEMBERSHIP", cohort="2026-03", window_days=30)
-    )
-    pick_option(page, "Country", "Poland")
-    wait_url(page, "country=Poland")
-    wait_idle(page)
-    all_gyms = lead_counts(built, "MEMBERSHIP", "Poland", "2026-03", 30)
-    expect_lead_kpis(sync_api, page, *all_gyms)
-    # Only the gyms that count memberships alone (dim_branches.conversion_policy).
-    pick_option(page, "Gym conversion policy", "MEMBERSHIP")
-    wait_url(page, "policy=MEMBERSHIP")
-    wait_idle(page)
-    leads, clients = lead_counts(built, "MEMBERSHIP", "Poland", "2026-03", 30, "MEMBERSHIP")
-    assert all_gyms[0] > leads > clients > 0
+    assert everyone[0] > leads > clients > 0
     expect_lead_kpis(sync_api, page, leads, clients)
-    # The README quotes both answers for the sample data: they must stay true.
+    expect(sync_api, page.get_by_text("The gyms picked count membership only")).to_be_visible()
+    # The README quotes the answer for the sample data: it must stay true.
     readme = " ".join((PROJECT_ROOT / "README.md").read_text().split())
     answer = re.search(r"(\d+) / (\d+) = ([\d.]+%) on the sample data", readme)
-    every_gym = re.search(r"membership definition \((\d+) / (\d+) = ([\d.]+%)\)", readme)
-    assert answer and every_gym, "README: the dashboard section's worked answers are missing"
+    assert answer, "README: the dashboard section's worked answer is missing"
     assert answer.groups() == (str(clients), str(leads), formatting.rate(clients, leads))
-    assert every_gym.groups() == (
-        str(all_gyms[1]),
-        str(all_gyms[0]),
-        formatting.rate(all_gyms[1], all_gyms[0]),
-    )
-    # The same view, opened from its URL in a new page, shows the same answer.
     shared = page.url
+    # The browser's Back button: the view before the window was chosen, then before the month.
+    page.go_back()
+    wait_url(page, "window=", present=False)
+    wait_idle(page)
+    expect_lead_kpis(
+        sync_api, page, *lead_counts(built, "ALL", "Poland", "2026-03", policy="MEMBERSHIP")
+    )
+    page.go_back()
+    wait_url(page, "cohort=", present=False)
+    wait_idle(page)
+    expect_lead_kpis(sync_api, page, *lead_counts(built, "ALL", "Poland", policy="MEMBERSHIP"))
+    # The answer's view, opened from its URL in a new page, shows the same answer.
     open_page(page, shared)
     expect_lead_kpis(sync_api, page, leads, clients)
     screenshot(page, "lead_conversions")
+
+
+def test_lead_rates_are_numbers_with_their_sample_size(sync_api, app, built, page) -> None:
+    """The breakdown table's rate column holds numbers (the grid sorts them and its CSV
+    download writes them as numbers, not "63.89%" text), beside the leads behind each rate
+    and a small-group flag, under readable headers, biggest group first as in the chart."""
+    open_page(page, app.url(params={"by": "Country"}))
+    rows = visible_grid_rows(page, 0)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    headers = [h.strip() for h in grid.locator("table thead th").all_text_contents()]
+    assert headers == ["Country", "Leads", "Clients", "Lead conversion rate", "Small group"]
+    assert rows
+    leads = [int(row[1]) for row in rows]
+    assert leads == sorted(leads, reverse=True)
+    for _country, count, clients, rate, small in rows:
+        assert float(rate) == pytest.approx(int(clients) / int(count))  # a number, not text
+        assert small == (
+            "true" if int(count) < page_lead_conversions.lead_data.SMALL_GROUP else "false"
+        )
 
 
 def drill_rows(db: ScratchDatabase, event_filter: str, country: str) -> list[tuple[str, str]]:
@@ -408,7 +437,7 @@ def visible_grid_rows(page: Any, testid_index: int) -> list[list[str]]:
 def test_lead_drill_down_shows_the_members_and_the_way_back_keeps_filters(
     sync_api, app, built, page
 ) -> None:
-    open_page(page, app.url(params={"event": "MEMBERSHIP", "by": "Country"}))
+    open_page(page, app.url(params={"event": "Membership only", "by": "Country"}))
     leads, clients = lead_counts(built, "MEMBERSHIP")
     expect_lead_kpis(sync_api, page, leads, clients)
     pick_option(page, "Members behind a country", "Poland")
@@ -429,14 +458,14 @@ def test_lead_drill_down_shows_the_members_and_the_way_back_keeps_filters(
     page.get_by_role("button", name="← Back to the overview").click()
     wait_url(page, "drill=", present=False)
     wait_idle(page)
-    assert "event=MEMBERSHIP" in page.url and "by=Country" in page.url
+    assert "event=Membership+only" in page.url and "by=Country" in page.url
     expect(sync_api, page.get_by_text("Members: Country = Poland")).to_have_count(0)
     expect_lead_kpis(sync_api, page, leads, clients)
 
 
 def test_lead_clicking_a_table_row_drills_into_it(sync_api, app, built, page) -> None:
     """Clicking the first row of the breakdown drills into its country: the most leads."""
-    open_page(page, app.url(params={"event": "MEMBERSHIP", "by": "Country"}))
+    open_page(page, app.url(params={"event": "Membership only", "by": "Country"}))
     expect_lead_kpis(sync_api, page, *lead_counts(built, "MEMBERSHIP"))
     top = built.query(
         """
@@ -646,19 +675,21 @@ def test_exposures_declare_every_relation_the_pages_read() -> None:
     import yaml
 
     from glofox.dashboard import (
+        lead_data,
         page_activity,
         page_data_quality,
         page_experiments,
-        page_lead_conversions,
     )
 
     exposures = yaml.safe_load((PROJECT_ROOT / "models" / "exposures.yml").read_text())
     declared = {
-        exposure["name"]: {ref.split("'")[1] for ref in exposure["depends_on"]}
+        exposure["name"]: {
+            ref.split("'")[1] for ref in exposure["depends_on"] if ref.startswith("ref(")
+        }
         for exposure in exposures["exposures"]
     }
     read = {
-        "dashboard_lead_conversions": page_lead_conversions.RELATIONS,
+        "dashboard_lead_conversions": lead_data.RELATIONS,
         "dashboard_activity": page_activity.RELATIONS,
         "dashboard_experiments": page_experiments.RELATIONS,
         "dashboard_data_quality": tuple(s.counts_relation for s in page_data_quality.SOURCES),

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from glofox import payments_loader
+from glofox.dashboard import lead_data as page
 from glofox.dashboard import page_activity, queries
-from glofox.dashboard import page_lead_conversions as page
 from harness import PROJECT_ROOT, ScratchDatabase
 
 AS_OF = "2026-03-31"
@@ -248,17 +248,17 @@ def percentile_cont_half(values: list[float]) -> float | None:
 
 def bucket(days: Any) -> str:
     if days is None:
-        return "(unknown signup time)"
+        return "6 unknown signup time"
     for bound, label in (
         (0, "0 before signup"),
-        (1, "1 same day (< 1 day)"),
+        (1, "1 same day"),
         (7, "2 1-7 days"),
         (30, "3 7-30 days"),
         (90, "4 30-90 days"),
     ):
         if days < bound:
             return label
-    return "5 90+ days"
+    return "5 90 days or more"
 
 
 def rounded(days: Decimal | None) -> Decimal | None:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from glofox import payments_loader
-from harness import PROJECT_ROOT, ScratchDatabase
+from harness import PROJECT_ROOT, ScratchDatabase, patched_environ
 from semantic_layer import SemanticLayer
 
 AS_OF = "2026-03-31"
@@ -85,6 +85,13 @@ def lead_where(state: dict[str, Any], *, window: bool) -> list[str]:
     return where
 
 
+def one_view(state: dict[str, Any]) -> dict[str, Any]:
+    """The state with its event filter, ALL when not given: the event's own attributes (its
+    source, time to conversion, their median) are asked of one view, since a lead converts
+    under up to three views with different events."""
+    return {**state, "event_filter": state.get("event_filter") or "ALL"}
+
+
 def mf_lead_numbers(
     semantic: SemanticLayer, db: ScratchDatabase, state: dict[str, Any]
 ) -> dict[str, Any]:
@@ -92,10 +99,8 @@ def mf_lead_numbers(
     lead_state = {key: value for key, value in state.items() if key != "source"}
     (leads,) = db.query(semantic.sql(["leads"], where=lead_where(lead_state, window=False)))[0]
     (clients,) = db.query(semantic.sql(["clients"], where=lead_where(state, window=True)))[0]
-    # A median is not additive over the views: it is asked of one view (ALL by default).
-    one_view = {"event_filter": "ALL", **{k: v for k, v in state.items() if v}}
     (median,) = db.query(
-        semantic.sql(["median_days_to_conversion"], where=lead_where(one_view, window=True))
+        semantic.sql(["median_days_to_conversion"], where=lead_where(one_view(state), window=True))
     )[0]
     return {"leads": int(leads or 0), "clients": int(clients or 0), "median_days": median}
 
@@ -233,3 +238,234 @@ def test_mf_query_command_gives_the_same_numbers(semantic, built, tmp_path) -> N
         }
     rows = built.query(semantic.sql(["leads", "clients"], group_by=["lead_outcome__event_filter"]))
     assert from_cli == {event_filter: (leads, clients) for event_filter, leads, clients in rows}
+
+
+# --- the dashboard's lead page reads the same numbers -------------------------------------
+
+# The page's breakdown dimensions -> the semantic layer's dimension names.
+LEAD_DIMENSIONS = {
+    "branch": "branch",
+    "country": "country",
+    "source": "source",
+    "cohort": "signup_month",
+    "policy": "gym_conversion_policy",
+}
+
+
+def page_filters(state: dict[str, Any]) -> dict[str, Any]:
+    """The lead page's filters (its URL state) for a filter state."""
+    return {
+        "event_filter": state.get("event_filter") or "ALL",
+        "countries": state.get("country", []),
+        "branches": state.get("branch", []),
+        "sources": state.get("source", []),
+        "cohorts": state.get("signup_month", []),
+        "policies": state.get("gym_conversion_policy", []),
+        "window_days": state.get("window_days"),
+    }
+
+
+def mf_by(
+    semantic: SemanticLayer, db: ScratchDatabase, metric: str, dimension: str, where: list[str]
+) -> dict[str, int]:
+    rows = db.query(semantic.sql([metric], group_by=[f"lead_outcome__{dimension}"], where=where))
+    return {str(value): int(count) for value, count in rows if count}
+
+
+@pytest.mark.parametrize("state", LEAD_STATES, ids=[str(state) for state in LEAD_STATES])
+def test_lead_page_numbers_equal_the_semantic_layer(semantic, built, state) -> None:
+    """Every KPI, breakdown row, trend point and time-to-conversion bar of the lead page."""
+    from glofox.dashboard import lead_data
+
+    filters = page_filters(state)
+    want = mf_lead_numbers(semantic, built, state)
+    with patched_environ(built.conn.env()):
+        version = f"{built.name}:{state}"
+        got = lead_data.kpis(version, filters)
+        assert (got["leads"], got["clients"]) == (want["leads"], want["clients"]), state
+        if want["median_days"] is None:
+            assert got["median_days"] is None
+        else:
+            assert float(got["median_days"]) == pytest.approx(float(want["median_days"]))
+
+        lead_state = {key: value for key, value in state.items() if key != "source"}
+        for page_dimension, dimension in LEAD_DIMENSIONS.items():
+            frame = lead_data.breakdown(version, filters, page_dimension)
+            shown = {row.value: (row.leads, row.clients, row.rate) for row in frame.itertuples()}
+            clients = mf_by(semantic, built, "clients", dimension, lead_where(state, window=True))
+            if page_dimension == "source":
+                # An event's attribute: asked of one view (ALL by default), as the median.
+                clients = mf_by(
+                    semantic, built, "clients", dimension, lead_where(one_view(state), window=True)
+                )
+                expected = {
+                    value: (want["leads"], count, count / want["leads"])
+                    for value, count in clients.items()
+                }
+            else:
+                leads = mf_by(
+                    semantic, built, "leads", dimension, lead_where(lead_state, window=False)
+                )
+                expected = {
+                    value: (count, clients.get(value, 0), clients.get(value, 0) / count)
+                    for value, count in leads.items()
+                }
+            assert shown == expected, (state, page_dimension)
+
+        bands = lead_data.time_to_conversion(version, filters)
+        expected_bands = mf_by(
+            semantic,
+            built,
+            "clients",
+            "time_to_conversion",
+            lead_where(one_view(state), window=True),
+        )
+        assert dict(zip(bands["band"], bands["clients"], strict=True)) == expected_bands, state
+
+
+# --- activity -----------------------------------------------------------------------------
+
+ACTIVITY_METRICS = {
+    # metric -> metrics_30d column
+    "new_users": "new_users",
+    "new_user_revenue": "new_user_revenue",
+    "active_users": "active_users",
+    "active_paying_users": "active_paying_users",
+    "conversion_rate_30d": "conversion_rate",
+    "retention_rate_30d": "retention_rate",
+}
+
+
+def close(got: Any, want: Any) -> bool:
+    if got is None or want is None:
+        return got is None and want is None
+    return abs(Decimal(str(got)) - Decimal(str(want))) < Decimal("1e-9")
+
+
+def metrics_30d(db: ScratchDatabase) -> dict[Any, dict[str, Any]]:
+    columns = ", ".join(ACTIVITY_METRICS.values())
+    rows = db.query(f"select as_of_date, {columns} from marts.metrics_30d order by as_of_date")
+    return {row[0]: dict(zip(ACTIVITY_METRICS, row[1:], strict=True)) for row in rows}
+
+
+def test_activity_metrics_by_day_are_each_days_30_day_figures_A12(semantic, built) -> None:
+    want = metrics_30d(built)
+    assert want, "metrics_30d is empty"
+    rows = built.query(semantic.sql(list(ACTIVITY_METRICS), group_by=["metric_time__day"]))
+    got = {row[0].date(): dict(zip(ACTIVITY_METRICS, row[1:], strict=True)) for row in rows}
+    assert set(got) == set(want)
+    for day, values in want.items():
+        for metric, value in values.items():
+            assert close(got[day][metric], value), (day, metric, got[day][metric], value)
+
+
+@pytest.mark.parametrize("grain", ["week", "month"])
+def test_activity_metrics_by_week_or_month_are_the_periods_last_day(semantic, built, grain) -> None:
+    """A 30-day figure is a state: by week or month the period's last as-of date, never a sum
+    over its days."""
+    want = metrics_30d(built)
+    rows = built.query(semantic.sql(list(ACTIVITY_METRICS), group_by=[f"metric_time__{grain}"]))
+    (truncate,) = built.query(
+        f"select array_agg(distinct cast(date_trunc('{grain}', as_of_date) as date)) "
+        "from marts.metrics_30d"
+    )[0]
+    assert sorted(row[0].date() for row in rows) == sorted(truncate)
+    for row in rows:
+        period = row[0].date()
+        last = max(
+            day
+            for day in want
+            if built.query(f"select cast(date_trunc('{grain}', cast(%s as date)) as date)", (day,))[
+                0
+            ][0]
+            == period
+        )
+        for metric, value in zip(ACTIVITY_METRICS, row[1:], strict=True):
+            assert close(value, want[last][metric]), (grain, period, metric)
+
+
+ACTIVITY_STATES: list[dict[str, Any]] = [
+    {},
+    {"country": ["Poland"]},
+    {"country": ["Poland"], "gym_conversion_policy": ["MEMBERSHIP"]},
+    {"source": ["WEBSITE", "KIOSK"]},
+]
+
+# Our own sums of the segment mart, labelled as the README says (branch name, one spelling
+# per country, the gym's policy), per as-of date.
+SEGMENT_SUMS = """
+    with spellings as (
+        select lower(country) as country_key, country, count(*) as branches
+        from marts.dim_branches where country is not null
+        group by lower(country), country
+    ),
+
+    labels as (
+        select distinct on (country_key) country_key, country as label
+        from spellings order by country_key, branches desc, country
+    ),
+
+    labelled as (
+        select
+            segments.*,
+            coalesce(labels.label, segments.country) as country_label,
+            coalesce(branch.conversion_policy, 'unknown') as policy
+        from marts.activity_segments_30d as segments
+        left join marts.dim_branches as branch on segments.branch_id = branch.branch_id
+        left join labels on lower(segments.country) = labels.country_key
+    )
+
+    select
+        as_of_date,
+        sum(new_users),
+        sum(new_user_revenue),
+        sum(active_users),
+        sum(active_paying_users),
+        cast(sum(converted_new_users) as numeric) / nullif(sum(new_users), 0),
+        cast(sum(retained_users) as numeric) / nullif(sum(retention_cohort_users), 0)
+    from labelled
+    where
+        (cardinality(cast(%(countries)s as text[])) = 0
+            or country_label = any(cast(%(countries)s as text[])))
+        and (cardinality(cast(%(policies)s as text[])) = 0
+            or policy = any(cast(%(policies)s as text[])))
+        and (cardinality(cast(%(sources)s as text[])) = 0
+            or acquisition_source = any(cast(%(sources)s as text[])))
+    group by as_of_date
+"""
+
+
+def activity_where(state: dict[str, Any]) -> list[str]:
+    where = []
+    for dimension in ("country", "branch", "gym_conversion_policy", "source"):
+        if state.get(dimension):
+            values = ", ".join(quote(value) for value in state[dimension])
+            where.append(f"{{{{ Dimension('activity_segment__{dimension}') }}}} in ({values})")
+    return where
+
+
+@pytest.mark.parametrize("state", ACTIVITY_STATES, ids=[str(s) for s in ACTIVITY_STATES])
+def test_activity_metrics_by_filter_equal_the_segment_marts_A11(semantic, built, state) -> None:
+    with built.connect() as conn:
+        want = {
+            row[0]: dict(zip(ACTIVITY_METRICS, row[1:], strict=True))
+            for row in conn.execute(
+                SEGMENT_SUMS,
+                {
+                    "countries": state.get("country", []),
+                    "policies": state.get("gym_conversion_policy", []),
+                    "sources": state.get("source", []),
+                },
+            ).fetchall()
+        }
+    assert want
+    rows = built.query(
+        semantic.sql(
+            list(ACTIVITY_METRICS), group_by=["metric_time__day"], where=activity_where(state)
+        )
+    )
+    got = {row[0].date(): dict(zip(ACTIVITY_METRICS, row[1:], strict=True)) for row in rows}
+    assert set(got) == set(want), state
+    for day, values in want.items():
+        for metric, value in values.items():
+            assert close(got[day][metric], value), (state, day, metric)

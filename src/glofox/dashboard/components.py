@@ -36,6 +36,46 @@ def require(relations: Sequence[str]) -> str:
     raise AssertionError("unreachable")  # st.stop() raises
 
 
+# Streamlit writes a bound widget's new value into the URL with history.replaceState, so the
+# browser's Back button would leave the page instead of undoing a filter. This makes each such
+# change a new history entry (pushState); right after a Back or Forward (popstate) Streamlit's
+# own URL updates stay replacements, so going back does not add entries.
+_HISTORY_PER_CHANGE = """
+<script>
+(() => {
+  if (window.glofoxHistoryPerChange) return;
+  window.glofoxHistoryPerChange = true;
+  const replace = window.history.replaceState.bind(window.history);
+  let navigatedAt = 0;
+  window.addEventListener("popstate", () => { navigatedAt = Date.now(); });
+  window.history.replaceState = (state, title, url) => {
+    const next = new URL(url, window.location.href);
+    if (next.pathname === window.location.pathname && next.search !== window.location.search
+        && Date.now() - navigatedAt > 1500) {
+      return window.history.pushState(state, title, url);
+    }
+    return replace(state, title, url);
+  };
+})();
+</script>
+"""
+
+
+def back_button_per_filter_change() -> None:
+    """The browser's Back button returns to the previous filter state (see above)."""
+    st.html(_HISTORY_PER_CHANGE, unsafe_allow_javascript=True, width="content")
+
+
+def built_line(relations: Sequence[str], data_as_of: str | None = None) -> None:
+    """The "data as of / built at" line: when dbt last wrote what the page reads (UTC)."""
+    try:
+        when = queries.built_at(relations)
+    except psycopg.Error:
+        when = None
+    built = f"built at {when:%Y-%m-%d %H:%M} UTC" if when is not None else "build time unknown"
+    st.caption((f"Data as of {data_as_of}; " if data_as_of else "Data ") + built + " (`make run`).")
+
+
 def kpi(column, label: str, value: str, caption: str, help_text: str) -> None:
     """A KPI tile; the caption under it shows numerator / denominator (also on hover)."""
     with column:

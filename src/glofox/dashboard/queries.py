@@ -103,3 +103,20 @@ def row(name: str, version: str, **params: Any) -> dict[str, Any]:
     """The first row of a registered query as a dict (empty dict when there is none)."""
     result = frame(name, version, **params)
     return {} if result.empty else result.iloc[0].to_dict()
+
+
+_BUILT_AT = """
+    select max(greatest(last_analyze, last_vacuum, last_autoanalyze, last_autovacuum))
+    from pg_stat_all_tables
+    where relid = any(
+        select to_regclass(name) from unnest(cast(%s as text[])) as relations (name)
+    )
+"""
+
+
+def built_at(relations: Sequence[str]) -> Any:
+    """When dbt last wrote the relations (UTC): every build analyses the tables it writes, so
+    the latest analyse (or vacuum) time of theirs; None when the server has no such record."""
+    with connect() as db:
+        (when,) = db.execute(_BUILT_AT, (list(relations),)).fetchone()
+    return when
