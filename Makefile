@@ -62,7 +62,7 @@ docs: $(STAMP) ## generate and serve dbt docs (lineage) on http://127.0.0.1:8080
 dashboard: $(STAMP) ## serve the dashboard on http://127.0.0.1:8501 (DASHBOARD_PORT=N to change; `make run` first)
 	$(GLOFOX) dashboard --port $(DASHBOARD_PORT)
 
-# Benchmark (issue 6, bench/README.md): BENCH_SIZES=100k,1m (or 10k), BENCH_ROUNDS=2.
+# Benchmark (bench/README.md): BENCH_SIZES=100k,1m (or 10k), BENCH_ROUNDS=2.
 BENCH_SIZES ?= 100k,1m
 BENCH_ROUNDS ?= 2
 
@@ -70,7 +70,7 @@ bench: $(STAMP) ## generate 100k/1M users, time dbt builds vs floors, incrementa
 	$(GLOFOX) db start --no-setup
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --rounds $(BENCH_ROUNDS)
 
-# Optional Apache Spark port of the lead marts (issue 7; README "Scale-out"). Not part of
+# Optional Apache Spark port of the lead marts (README "Scale-out"). Not part of
 # `make test` (CI runs `make test-spark` after it): .venv-spark holds dbt-spark[session] and pyspark (~630 MB) and needs Java 17+,
 # which is installed with apt-get when missing and make runs as root (as in CI).
 SPARK_VENV := .venv-spark

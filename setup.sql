@@ -2,9 +2,9 @@
 -- Loaded by `make run` into the embedded server, and by the Docker image's init script
 -- (docker-entrypoint-initdb.d) for users with Docker. Each section below is self-contained.
 
--- >>> section: glofox (lead conversions, spec lead-conversions.md)
+-- >>> section: glofox (lead conversions, docs/rules.md)
 --
--- The brief's input tables (spec lead-conversions.md, "Inputs"), schema public, with sample
+-- The brief's input tables (docs/rules.md, lead conversions), schema public, with sample
 -- data written by us. Deterministic: the bulk rows come from md5 hashes of a row number, the
 -- dirty rows are written out by hand. Re-runnable: every table is dropped and recreated.
 --
@@ -809,8 +809,8 @@ drop table setup_glofox_branches;
 reset client_min_messages;
 -- <<< section: glofox
 
--- >>> section: app (user activity, spec user-activity.md)
--- The app replica tables of spec user-activity.md (Sources), with sample data written by us.
+-- >>> section: app (user activity, docs/rules.md)
+-- The app replica tables (docs/rules.md, user activity), with sample data written by us.
 -- Deterministic: setseed() fixes random(), and every random() is drawn in generate_series
 -- order. The sample spans 2025-10-01 .. 2026-03-31 so that, for the README's as-of date
 -- 2026-03-31 (window [2026-03-02, 2026-04-01), retention cohort [2026-01-31, 2026-03-02)),
@@ -1227,8 +1227,8 @@ drop table sample_users;
 reset client_min_messages;
 -- <<< section: app
 
--- >>> section: experiments (spec experiments.md)
--- The A/B test assignments of spec experiments.md (Source), with one sample experiment
+-- >>> section: experiments (docs/rules.md, A/B tests)
+-- The A/B test assignments (docs/rules.md, A/B tests), with one sample experiment
 -- written by us: `onboarding_checklist`, launched 2025-10-01, assigns every new app user at
 -- signup (assigned_at = app.users.created_at) to control or treatment, 50/50, by a hash of
 -- the user id (deterministic, no random()). Needs the app section above (app.users,

@@ -30,7 +30,7 @@ SECTION_TABLES: dict[str, tuple[str, ...]] = {
 }
 SETUP_TABLES = tuple(table for tables in SECTION_TABLES.values() for table in tables)
 
-# The brief's lead-conversion input tables and their columns (spec lead-conversions.md, Inputs),
+# The brief's lead-conversion input tables and their columns (docs/rules.md, lead conversions),
 # in table order: what the Spark loader copies and what the differential test fills.
 LEAD_INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "dim_branch": ("branch_id", "name", "email", "city", "country", "timezone_id", "created_at"),

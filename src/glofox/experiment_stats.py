@@ -1,4 +1,4 @@
-"""Statistics of a two-arm A/B test on binary metrics (spec experiments.md, E5-E8).
+"""Statistics of a two-arm A/B test on binary metrics (docs/rules.md, E5-E8).
 
 Pure functions on counts; no database. Treatment is always compared with control as
 treatment - control. Undefined quantities are ``nan`` (``None`` once the report writes JSON),

@@ -1,4 +1,4 @@
-"""Synthetic dirty data in the shape of setup.sql, at any size (`glofox generate`, issue 6).
+"""Synthetic dirty data in the shape of setup.sql, at any size (`glofox generate`).
 
 The tables are the ones setup.sql creates, from setup.sql's own DDL (parsed out of the file,
 never copied by hand). Every glofox and app table is filled with the KINDS of incomplete data

@@ -1,4 +1,4 @@
-{#- Issue 6: a counts table of the data-quality page (`model`) holds exactly the rows of the
+{#- A counts table of the data-quality page (`model`) holds exactly the rows of the
     audit model it counts, per input table x rule x reason: fails with every group whose count
     differs (or that is missing on either side). `input_table` is a column of the audit model
     or a quoted literal, as in the macro audit_row_counts. -#}

@@ -1,5 +1,5 @@
-"""dbt docs describe every model, seed, source and column (issue 2: "dbt docs describes every
-model and column"), checked against the catalog of what dbt really built, not only the YAML."""
+"""dbt docs describe every model, seed, source and column, checked against the catalog of what
+dbt really built, not only the YAML."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
--- Issue 6: audit_experiments__assignments_set_aside counted per rule and reason (E1, E2), for
+-- audit_experiments__assignments_set_aside counted per rule and reason (E1, E2), for
 -- the data-quality page.
 {{ config(materialized='table') }}
 {{ audit_row_counts(
