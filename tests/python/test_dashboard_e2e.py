@@ -541,13 +541,14 @@ def expect_activity_kpis(sync_api: Any, page: Any, values: dict[str, Any]) -> No
         "New-user revenue": formatting.money(values["revenue"]),
         "Active users": formatting.count(values["active"]),
         "Active paying users": formatting.count(values["active_paying"]),
-        "30-day conversion": formatting.rate(values["converted"], values["new"]),
-        "30-day retention": formatting.rate(values["retained"], values["cohort"]),
+        "30-day total conversion rate": formatting.rate(values["converted"], values["new"]),
+        "30-day retention rate": formatting.rate(values["retained"], values["cohort"]),
     }
     for label, text in shown.items():
         expect(sync_api, metric_value(page, label)).to_have_text(text, timeout=WAIT_MS)
     ratio = formatting.ratio_caption(values["converted"], values["new"])
-    expect(sync_api, page.get_by_text(ratio, exact=True).first).to_be_visible()
+    caption = f"paid or messaged / new users = {ratio}"
+    expect(sync_api, page.get_by_text(caption, exact=True).first).to_be_visible()
 
 
 def test_activity_kpis_equal_metrics_30d_A12(sync_api, app, built, page) -> None:
@@ -571,7 +572,7 @@ def test_activity_country_filter_and_drill_down_A9(sync_api, app, built, page) -
     wait_url(page, "drill=converted")
     wait_idle(page)
     # The users listed are exactly as many as the KPI's numerator.
-    caption = f"{formatting.count(values['converted'])} users: new users with a payment"
+    caption = f"{formatting.count(values['converted'])} users: new users who paid or sent"
     expect(sync_api, page.get_by_text(caption)).to_be_visible(timeout=WAIT_MS)
     first = built.query(
         """
@@ -596,6 +597,31 @@ def test_activity_country_filter_and_drill_down_A9(sync_api, app, built, page) -
     wait_idle(page)
     assert "country=Poland" in page.url
     expect_activity_kpis(sync_api, page, values)
+
+
+def test_activity_names_its_rate_apart_and_points_to_the_lead_page(
+    sync_api, app, built, page
+) -> None:
+    """No trap for the Poland question: with Country = Poland the Activity page's rate is
+    named the 30-day total conversion rate, says what it counts, and links to the lead
+    conversion rate, whose page links back."""
+    open_page(page, app.url("activity", {"country": "Poland"}))
+    expect_activity_kpis(sync_api, page, activity_expected(built, "Poland"))
+    expect(sync_api, metric_value(page, "Conversion rate")).to_have_count(0)
+    expect(sync_api, page.get_by_text("paid or sent a message in those 30 days")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Lead conversions: the lead conversion rate")).click()
+    wait_url(page, "/activity", present=False)
+    page.locator("h1", has_text="Lead conversions").wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+    expect(sync_api, metric_value(page, "Lead conversion rate")).to_be_visible()
+    link = page.get_by_role("link", name=re.compile("Activity: the 30-day total conversion rate"))
+    expect(sync_api, link).to_be_visible()
+    # No rule codes in what users read on either page.
+    for path in ("", "activity"):
+        open_page(page, app.url(path))
+        wait_idle(page)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        assert not re.search(r"\b[LAE]\d{1,2}\b", text), path
 
 
 # --- experiments --------------------------------------------------------------------------
@@ -675,8 +701,8 @@ def test_exposures_declare_every_relation_the_pages_read() -> None:
     import yaml
 
     from glofox.dashboard import (
+        activity_data,
         lead_data,
-        page_activity,
         page_data_quality,
         page_experiments,
     )
@@ -690,7 +716,7 @@ def test_exposures_declare_every_relation_the_pages_read() -> None:
     }
     read = {
         "dashboard_lead_conversions": lead_data.RELATIONS,
-        "dashboard_activity": page_activity.RELATIONS,
+        "dashboard_activity": activity_data.RELATIONS,
         "dashboard_experiments": page_experiments.RELATIONS,
         "dashboard_data_quality": tuple(s.counts_relation for s in page_data_quality.SOURCES),
     }

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from glofox import payments_loader
+from glofox.dashboard import activity_data, queries
 from glofox.dashboard import lead_data as page
-from glofox.dashboard import page_activity, queries
 from harness import PROJECT_ROOT, ScratchDatabase
 
 AS_OF = "2026-03-31"
@@ -426,17 +426,17 @@ def test_activity_drill_down_lists_and_counts_what_the_marts_give(built) -> None
     ]
     checked = 0
     for filters in chosen:
-        for drill in page_activity.DRILLS:
+        for drill in activity_data.DRILLS:
             params = {**filters, "as_of": AS_OF, "drill": drill}
             with built.connect() as connection:
                 expected = connection.execute(ACTIVITY_DRILL, params).fetchall()
                 count = connection.execute(
-                    queries._QUERIES[page_activity.Q_DRILL_COUNT], params
+                    queries._QUERIES[activity_data.Q_DRILL_COUNT], params
                 ).fetchone()[0]
                 listed = connection.execute(
-                    queries._QUERIES[page_activity.Q_DRILL], params
+                    queries._QUERIES[activity_data.Q_DRILL], params
                 ).fetchall()
             assert count == len(expected), params
-            assert listed == expected[: page_activity.DRILL_LIMIT], params
+            assert listed == expected[: activity_data.DRILL_LIMIT], params
             checked += bool(expected)
     assert checked >= 6

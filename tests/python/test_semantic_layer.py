@@ -342,6 +342,14 @@ def close(got: Any, want: Any) -> bool:
     return abs(Decimal(str(got)) - Decimal(str(want))) < Decimal("1e-9")
 
 
+def by_name(db: ScratchDatabase, statement: str) -> list[dict[str, Any]]:
+    """Rows as dicts by column name (MetricFlow orders its columns its own way)."""
+    with db.connect() as conn, conn.cursor() as cursor:
+        cursor.execute(statement)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def metrics_30d(db: ScratchDatabase) -> dict[Any, dict[str, Any]]:
     columns = ", ".join(ACTIVITY_METRICS.values())
     rows = db.query(f"select as_of_date, {columns} from marts.metrics_30d order by as_of_date")
@@ -351,8 +359,8 @@ def metrics_30d(db: ScratchDatabase) -> dict[Any, dict[str, Any]]:
 def test_activity_metrics_by_day_are_each_days_30_day_figures_A12(semantic, built) -> None:
     want = metrics_30d(built)
     assert want, "metrics_30d is empty"
-    rows = built.query(semantic.sql(list(ACTIVITY_METRICS), group_by=["metric_time__day"]))
-    got = {row[0].date(): dict(zip(ACTIVITY_METRICS, row[1:], strict=True)) for row in rows}
+    rows = by_name(built, semantic.sql(list(ACTIVITY_METRICS), group_by=["metric_time__day"]))
+    got = {row["metric_time__day"].date(): row for row in rows}
     assert set(got) == set(want)
     for day, values in want.items():
         for metric, value in values.items():
@@ -364,14 +372,14 @@ def test_activity_metrics_by_week_or_month_are_the_periods_last_day(semantic, bu
     """A 30-day figure is a state: by week or month the period's last as-of date, never a sum
     over its days."""
     want = metrics_30d(built)
-    rows = built.query(semantic.sql(list(ACTIVITY_METRICS), group_by=[f"metric_time__{grain}"]))
+    rows = by_name(built, semantic.sql(list(ACTIVITY_METRICS), group_by=[f"metric_time__{grain}"]))
     (truncate,) = built.query(
         f"select array_agg(distinct cast(date_trunc('{grain}', as_of_date) as date)) "
         "from marts.metrics_30d"
     )[0]
-    assert sorted(row[0].date() for row in rows) == sorted(truncate)
+    assert sorted(row[f"metric_time__{grain}"].date() for row in rows) == sorted(truncate)
     for row in rows:
-        period = row[0].date()
+        period = row[f"metric_time__{grain}"].date()
         last = max(
             day
             for day in want
@@ -380,8 +388,8 @@ def test_activity_metrics_by_week_or_month_are_the_periods_last_day(semantic, bu
             ][0]
             == period
         )
-        for metric, value in zip(ACTIVITY_METRICS, row[1:], strict=True):
-            assert close(value, want[last][metric]), (grain, period, metric)
+        for metric in ACTIVITY_METRICS:
+            assert close(row[metric], want[last][metric]), (grain, period, metric)
 
 
 ACTIVITY_STATES: list[dict[str, Any]] = [
@@ -459,13 +467,61 @@ def test_activity_metrics_by_filter_equal_the_segment_marts_A11(semantic, built,
             ).fetchall()
         }
     assert want
-    rows = built.query(
+    rows = by_name(
+        built,
         semantic.sql(
             list(ACTIVITY_METRICS), group_by=["metric_time__day"], where=activity_where(state)
-        )
+        ),
     )
-    got = {row[0].date(): dict(zip(ACTIVITY_METRICS, row[1:], strict=True)) for row in rows}
+    got = {row["metric_time__day"].date(): row for row in rows}
     assert set(got) == set(want), state
     for day, values in want.items():
         for metric, value in values.items():
             assert close(got[day][metric], value), (state, day, metric)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [state for state in ACTIVITY_STATES if "gym_conversion_policy" not in state],
+    ids=[str(s) for s in ACTIVITY_STATES if "gym_conversion_policy" not in s],
+)
+def test_activity_page_kpis_equal_the_semantic_layer(semantic, built, state) -> None:
+    """Every KPI tile of the Activity page, for each as-of date it offers."""
+    from glofox.dashboard import activity_data
+
+    metrics = list(ACTIVITY_METRICS) + ["converted_new_users", "retained_users"]
+    metrics += ["retention_cohort_users"]
+    rows = by_name(
+        built, semantic.sql(metrics, group_by=["metric_time__day"], where=activity_where(state))
+    )
+    with patched_environ(built.conn.env()):
+        version = f"{built.name}:activity:{state}"
+        dates = activity_data.as_of_dates(version)
+        assert dates
+        by_day = {row["metric_time__day"].date(): row for row in rows}
+        for as_of in dates:
+            shown = activity_data.kpis(
+                version,
+                {
+                    "as_of": as_of,
+                    "countries": state.get("country", []),
+                    "branches": state.get("branch", []),
+                    "sources": state.get("source", []),
+                },
+            )
+            want = by_day[as_of]
+            for key in (
+                "new_users",
+                "new_user_revenue",
+                "active_users",
+                "active_paying_users",
+                "converted_new_users",
+                "retention_cohort_users",
+                "retained_users",
+            ):
+                assert close(shown[key], want[key] or 0), (state, as_of, key)
+            rate = shown["converted_new_users"] / shown["new_users"] if shown["new_users"] else None
+            assert close(rate, want["conversion_rate_30d"]), (state, as_of)
+            cohort = shown["retention_cohort_users"]
+            retention = shown["retained_users"] / cohort if cohort else None
+            assert close(retention, want["retention_rate_30d"]), (state, as_of)
