@@ -186,7 +186,11 @@ def cmd_spark_load(args: argparse.Namespace) -> int:
             "glofox spark-load: .venv-spark is missing. Run `make spark-setup` first (dbt-spark "
             "and pyspark, about 630 MB; Spark needs Java 17)."
         )
-    argv = ["--source-schema", args.source_schema, "--target-schema", args.target_schema]
+    argv = [
+        *("--source-schema", args.source_schema, "--target-schema", args.target_schema),
+        *("--app-source-schema", args.app_source_schema),
+        *("--app-target-schema", args.app_target_schema),
+    ]
     command = [str(python), "-m", "glofox.spark_loader", *argv]
     return dbt_runner.run(command, database.up(), check=False)
 
@@ -414,7 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     spark = sub.add_parser(
         "spark-load",
-        help="copy the lead input tables into Spark (optional Spark port)",
+        help="copy the lead and app input tables into Spark (optional Spark engine)",
         description=spark_loader.DESCRIPTION,
     )
     spark_loader.add_arguments(spark)

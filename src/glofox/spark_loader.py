@@ -1,11 +1,18 @@
-"""Copy the four lead-conversion input tables from PostgreSQL into Spark (issue 7).
+"""Copy the project's input tables from PostgreSQL into Spark.
 
 Runs under `.venv-spark` (pyspark): `glofox spark-load` starts it there. The Spark session is
 built from the `spark` target of profiles.yml (same warehouse, metastore and session settings
-dbt uses), so dbt finds the tables in the source schema (`glofox_source_schema`, default
-`public`). Texts stay text, times become Spark TIMESTAMPs holding the same UTC wall-clock
-values (the session time zone is UTC), and the JSON details columns become STRING columns
-holding the document's text as PostgreSQL stores it (spark__json_scalar_text parses them).
+dbt uses), so dbt finds the tables where its sources point: the four lead-conversion tables in
+`glofox_source_schema` (default `public`), the app tables (users, conversations, messages,
+payment_events, experiment_assignments) in `app_source_schema` (default `app`). An app table
+missing from PostgreSQL (the brief's container has none) is skipped with a line saying so.
+
+Texts stay text, UUIDs become their canonical lower-case text (what PostgreSQL prints), times
+become Spark TIMESTAMPs holding the same UTC wall-clock values (the session time zone is UTC;
+timestamptz values are read as instants), and JSON columns become STRING columns holding the
+document's text as PostgreSQL stores it: json as written (spark__json_scalar_text parses the
+lead details), jsonb in its normalised form (the payment documents; the spark__ JSON macros of
+the activity models parse it).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,9 +33,29 @@ from glofox import database, settings
 
 # The brief's input tables and columns (spec lead-conversions.md, Inputs), in table order.
 INPUT_TABLES = database.LEAD_INPUT_COLUMNS
-TIMESTAMP_COLUMNS = frozenset({"created_at", "membership_purchased_at", "credit_pack_purchased_at"})
-JSON_COLUMNS = frozenset({"membership_purchase_details", "credit_pack_purchase_details"})
+# The app tables (spec user-activity.md, Sources; spec experiments.md, Source), in table order.
+APP_TABLES: dict[str, tuple[str, ...]] = {
+    "users": ("id", "created_at", "last_active"),
+    "conversations": ("id", "created_at"),
+    "messages": ("id", "conversation_id", "user_id", "created_at"),
+    "payment_events": ("document", "loaded_at"),
+    "experiment_assignments": ("user_id", "experiment_key", "variant", "assigned_at"),
+}
+TIMESTAMP_COLUMNS = frozenset(
+    {
+        "created_at",
+        "membership_purchased_at",
+        "credit_pack_purchased_at",
+        "last_active",
+        "loaded_at",
+        "assigned_at",
+    }
+)
+JSON_COLUMNS = frozenset(
+    {"membership_purchase_details", "credit_pack_purchase_details", "document"}
+)
 
+# Rows per table name (the lead and app table names are distinct).
 Rows = dict[str, list[dict[str, Any]]]
 
 
@@ -67,24 +95,45 @@ def spark_session(conf: dict[str, str]):
     return builder.getOrCreate()
 
 
-def read_postgres(conn: settings.Connection, schema: str) -> Rows:
-    """The four input tables from PostgreSQL; JSON documents as their stored text."""
-    import psycopg
+def _select(schema: str, table: str, columns: Sequence[str]):
     from psycopg import sql
+
+    return sql.SQL("select {} from {}").format(
+        sql.SQL(", ").join(
+            sql.SQL("cast({} as text)").format(sql.Identifier(column))
+            if column in JSON_COLUMNS
+            else sql.Identifier(column)
+            for column in columns
+        ),
+        sql.Identifier(schema, table),
+    )
+
+
+def read_postgres(conn: settings.Connection, schema: str, app_schema: str = "app") -> Rows:
+    """The four lead input tables from `schema` and the app tables of `app_schema` that exist;
+    JSON documents as their stored text, UUIDs as text."""
+    import psycopg
 
     tables: Rows = {}
     with psycopg.connect(conn.conninfo()) as db:
         for table, columns in INPUT_TABLES.items():
-            select = sql.SQL(", ").join(
-                sql.SQL("cast({} as text)").format(sql.Identifier(column))
-                if column in JSON_COLUMNS
-                else sql.Identifier(column)
-                for column in columns
-            )
-            query = sql.SQL("select {} from {}").format(select, sql.Identifier(schema, table))
-            rows = db.execute(query).fetchall()
+            rows = db.execute(_select(schema, table, columns)).fetchall()
             tables[table] = [dict(zip(columns, row, strict=True)) for row in rows]
+        for table, columns in APP_TABLES.items():
+            found = db.execute("select to_regclass(%s)", (f'"{app_schema}"."{table}"',)).fetchone()
+            if found is None or found[0] is None:
+                continue
+            rows = db.execute(_select(app_schema, table, columns)).fetchall()
+            tables[table] = [
+                {column: _text_if_uuid(value) for column, value in zip(columns, row, strict=True)}
+                for row in rows
+            ]
     return tables
+
+
+def _text_if_uuid(value: Any) -> Any:
+    """PostgreSQL's text of a UUID: lower-case, hyphenated (uuid.UUID's str is the same)."""
+    return str(value) if isinstance(value, uuid.UUID) else value
 
 
 def _spark_value(column: str, value: Any) -> Any:
@@ -94,32 +143,37 @@ def _spark_value(column: str, value: Any) -> Any:
     return value
 
 
+def _write_table(spark, schema: str, table: str, columns: Sequence[str], rows: list[dict]) -> int:
+    from pyspark.sql.types import StringType, StructField, StructType, TimestampType
+
+    spark_schema = StructType(
+        [
+            StructField(column, TimestampType() if column in TIMESTAMP_COLUMNS else StringType())
+            for column in columns
+        ]
+    )
+    values = [tuple(_spark_value(column, row[column]) for column in columns) for row in rows]
+    frame = spark.createDataFrame(values, spark_schema)
+    frame.write.mode("overwrite").format("parquet").saveAsTable(f"`{schema}`.`{table}`")
+    return len(values)
+
+
 def write_spark(
     spark,
     tables: Rows,
     schema: str,
     log: Callable[[str], None] = print,
+    app_schema: str = "app",
 ) -> None:
-    """Replace the Spark tables `<schema>.<table>` with these rows (parquet, managed tables)."""
-    from pyspark.sql.types import StringType, StructField, StructType, TimestampType
-
-    spark.sql(f"create database if not exists `{schema}`")
-    for table, columns in INPUT_TABLES.items():
-        spark_schema = StructType(
-            [
-                StructField(
-                    column, TimestampType() if column in TIMESTAMP_COLUMNS else StringType()
-                )
-                for column in columns
-            ]
-        )
-        rows = [
-            tuple(_spark_value(column, row[column]) for column in columns)
-            for row in tables.get(table, [])
-        ]
-        frame = spark.createDataFrame(rows, spark_schema)
-        frame.write.mode("overwrite").format("parquet").saveAsTable(f"`{schema}`.`{table}`")
-        log(f"  {schema}.{table}: {len(rows)} rows")
+    """Replace the Spark tables of `tables` with these rows (parquet, managed tables): the
+    lead tables in `<schema>`, the app tables in `<app_schema>`."""
+    for target, names in ((schema, INPUT_TABLES), (app_schema, APP_TABLES)):
+        present = [table for table in names if table in tables]
+        if present:
+            spark.sql(f"create database if not exists `{target}`")
+        for table in present:
+            count = _write_table(spark, target, table, names[table], tables[table])
+            log(f"  {target}.{table}: {count} rows")
 
 
 def load(
@@ -128,20 +182,31 @@ def load(
     target_schema: str,
     conf: dict[str, str],
     log: Callable[[str], None] = print,
+    app_source_schema: str = "app",
+    app_target_schema: str = "app",
 ) -> None:
-    log(f"Reading {', '.join(INPUT_TABLES)} from {conn.describe()} (schema {source_schema}) ...")
-    tables = read_postgres(conn, source_schema)
+    log(
+        f"Reading {', '.join(INPUT_TABLES)} (schema {source_schema}) and the app tables "
+        f"(schema {app_source_schema}) from {conn.describe()} ..."
+    )
+    tables = read_postgres(conn, source_schema, app_source_schema)
+    missing = [table for table in APP_TABLES if table not in tables]
+    if missing:
+        names = ", ".join(f"{app_source_schema}.{table}" for table in missing)
+        log(f"  not in PostgreSQL, not copied: {names}")
     log("Starting Spark (about 10 s) ...")
     spark = spark_session(conf)
     log(f"Writing them to Spark (warehouse {conf.get('spark.sql.warehouse.dir')}):")
-    write_spark(spark, tables, target_schema, log)
+    write_spark(spark, tables, target_schema, log, app_target_schema)
 
 
 DESCRIPTION = (
-    "Copy dim_branch, dim_user, fct_membership_purchases and fct_credit_pack_purchases from the "
-    "project's PostgreSQL into Spark tables of the same names, so that `dbt build --target spark "
-    "--selector lead_conversions` builds the lead marts on Spark. Uses the `spark` "
-    "target of profiles.yml: warehouse and Derby metastore under GLOFOX_SPARK_DIR (default "
+    "Copy the lead-conversion input tables (dim_branch, dim_user, fct_membership_purchases, "
+    "fct_credit_pack_purchases) and the app tables (users, conversations, messages, "
+    "payment_events, experiment_assignments; those that exist) from the project's PostgreSQL "
+    "into Spark tables of the same names, so that `dbt build --target spark` builds the lead "
+    "marts and the activity and experiment models on Spark. Uses the `spark` target "
+    "of profiles.yml: warehouse and Derby metastore under GLOFOX_SPARK_DIR (default "
     ".glofox/spark). Runs in .venv-spark (`make spark-setup`). Existing Spark tables are replaced."
 )
 
@@ -150,12 +215,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source-schema",
         default="public",
-        help="PostgreSQL schema holding the four tables (default: public)",
+        help="PostgreSQL schema holding the four lead tables (default: public)",
     )
     parser.add_argument(
         "--target-schema",
         default="public",
         help="Spark database to write them to, dbt's var glofox_source_schema (default: public)",
+    )
+    parser.add_argument(
+        "--app-source-schema",
+        default="app",
+        help="PostgreSQL schema holding the app tables (default: app)",
+    )
+    parser.add_argument(
+        "--app-target-schema",
+        default="app",
+        help="Spark database to write them to, dbt's var app_source_schema (default: app)",
     )
 
 
@@ -167,8 +242,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    load(database.current(), args.source_schema, args.target_schema, profile_spark_conf())
-    print("Done. Next: .venv-spark/bin/dbt build --target spark --selector lead_conversions")
+    load(
+        database.current(),
+        args.source_schema,
+        args.target_schema,
+        profile_spark_conf(),
+        app_source_schema=args.app_source_schema,
+        app_target_schema=args.app_target_schema,
+    )
+    print("Done. Next: make spark-run (dbt build --target spark of the lead and activity parts)")
     return 0
 
 

@@ -27,7 +27,7 @@ sequenced as (
     from payments
     window payment_order as (
         partition by user_id
-        order by paid_at asc, payment_id collate "C" asc
+        order by paid_at asc, {{ collate_bytewise("payment_id") }} asc
     )
 
 ),

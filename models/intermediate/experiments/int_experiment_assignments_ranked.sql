@@ -50,7 +50,7 @@ ranked as (
         assignment_row_id,
         row_number() over (
             partition by experiment_key, user_id
-            order by assigned_at asc, variant collate "C" asc, assignment_row_id asc
+            order by assigned_at asc, {{ collate_bytewise("variant") }} asc, assignment_row_id asc
         ) as exposure_sequence,
         min(variant) over (partition by experiment_key, user_id)
         <> max(variant) over (partition by experiment_key, user_id) as is_crossover_user

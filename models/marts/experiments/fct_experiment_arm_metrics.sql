@@ -113,7 +113,7 @@ final as (
         cast(coalesce(counted.crossover_users, 0) as bigint) as crossover_users,
         cast(coalesce(counted.eligible_users, 0) as bigint) as eligible_users,
         cast(coalesce(counted.successes, 0) as bigint) as successes,
-        cast(counted.successes as double precision)
+        cast(counted.successes as {{ type_double() }})
         / nullif(counted.eligible_users, 0) as rate,
         cast(coalesce(counted.in_progress_users, 0) as bigint) as in_progress_users
 

@@ -29,10 +29,10 @@ numbered as (
         -- A stable id for the audit: rows identical in every column are interchangeable.
         row_number() over (
             order by
-                experiment_key collate "C" nulls last,
+                {{ collate_bytewise("experiment_key") }} nulls last,
                 user_id nulls last,
                 assigned_at nulls last,
-                variant_as_logged collate "C" nulls last
+                {{ collate_bytewise("variant_as_logged") }} nulls last
         ) as assignment_row_id,
         user_id,
         experiment_key,

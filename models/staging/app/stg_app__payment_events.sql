@@ -1,10 +1,14 @@
 -- A1, A2: one row per loaded payment document, parsed without any cast that can raise.
 -- Each field is first reduced to a text candidate by the shapes the spec allows, checked
--- by regex and pg_input_is_valid, and only then cast (inside a CASE on the check). A
--- document that is not a payment keeps its row here with the rule and reason that set it
--- aside; int_payments_deduplicated keeps the payments, audit_app__documents_set_aside the rest.
+-- by regex and a check of the value (is_numeric_text, is_date_text), and only then cast
+-- (inside a CASE on the check). A document that is not a payment keeps its row here with
+-- the rule and reason that set it aside; int_payments_deduplicated keeps the payments,
+-- audit_app__documents_set_aside the rest.
 -- Issue 6: a table, so the documents are parsed once per build, not once per model reading
 -- them (metrics, segments, cohorts, new users, audit, experiments).
+-- The JSON reads, checks and casts are dispatched macros (macros/activity/_activity__macros.yml):
+-- PostgreSQL reads jsonb, Spark the same documents' text with its VARIANT functions; the
+-- rules and reasons below are the same SQL on both.
 {{ config(materialized='table', indexes=[{'columns': ['payment_id']}]) }}
 
 with
@@ -15,6 +19,17 @@ source as (
 
 ),
 
+parsed_documents as (
+
+    select
+        loaded_at,
+        document,
+        {{ json_document('document') }} as document_json
+
+    from source
+
+),
+
 numbered as (
 
     -- A1 order: loaded_at, then the document's jsonb text in byte order (deterministic;
@@ -22,16 +37,16 @@ numbered as (
     select
         loaded_at,
         document,
-        jsonb_typeof(document) as document_type,
-        document -> '_id' as id_json,
-        document -> 'user_id' as user_id_json,
-        document -> 'payment_amount' as amount_json,
-        document -> 'transaction_date' as date_json,
+        {{ json_type('document_json') }} as document_type,
+        {{ json_field('document_json', '_id') }} as id_json,
+        {{ json_field('document_json', 'user_id') }} as user_id_json,
+        {{ json_field('document_json', 'payment_amount') }} as amount_json,
+        {{ json_field('document_json', 'transaction_date') }} as date_json,
         row_number() over (
-            order by loaded_at asc, cast(document as text) collate "C" asc
+            order by loaded_at asc, {{ collate_bytewise(json_document_text('document')) }} asc
         ) as event_row_id
 
-    from source
+    from parsed_documents
 
 ),
 
@@ -46,48 +61,58 @@ extracted as (
         user_id_json,
         amount_json,
         date_json,
-        nullif({{ json_text_trimmed("coalesce(id_json -> '$oid', id_json)") }}, '')
-            as payment_id,
+        nullif(
+            {{ json_text_trimmed('coalesce(' ~ json_field('id_json', '$oid') ~ ', id_json)') }}, ''
+        ) as payment_id,
         {{ json_text_trimmed('user_id_json') }} as user_id_text,
-        case jsonb_typeof(amount_json)
-            when 'number' then amount_json #>> '{}'
+        case {{ json_type('amount_json') }}
+            when 'number' then {{ json_text('amount_json') }}
             when 'string' then {{ json_text_trimmed('amount_json') }}
-            when 'object' then {{ json_text_trimmed("amount_json -> '$numberDecimal'") }}
+            when 'object' then {{ json_text_trimmed(json_field('amount_json', '$numberDecimal')) }}
         end as amount_text,
         case
-            when jsonb_typeof(date_json) = 'string' then date_json #>> '{}'
-            when jsonb_typeof(date_json -> '$date') = 'string' then date_json ->> '$date'
+            when {{ json_type('date_json') }} = 'string' then {{ json_text('date_json') }}
+            when {{ json_type(json_field('date_json', '$date')) }} = 'string'
+                then {{ json_text(json_field('date_json', '$date')) }}
         end as date_iso_text,
         -- the zone suffix (Z or an offset) after a time, for the ISO parts in `checked`
-        substring(
-            substr(
+        {{ pattern_group(
+            "substr(
                 case
-                    when jsonb_typeof(date_json) = 'string' then date_json #>> '{}'
-                    when jsonb_typeof(date_json -> '$date') = 'string' then date_json ->> '$date'
+                    when " ~ json_type('date_json') ~ " = 'string' then " ~ json_text('date_json') ~ "
+                    when " ~ json_type(json_field('date_json', '$date')) ~ " = 'string'
+                        then " ~ json_text(json_field('date_json', '$date')) ~ "
                 end,
                 17
-            )
-            from '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'
-        ) as date_zone_text,
+            )",
+            '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'
+        ) }} as date_zone_text,
         case
-            when jsonb_typeof(date_json -> '$date' -> '$numberLong') = 'string'
-                then date_json -> '$date' ->> '$numberLong'
+            when
+                {{ json_type(json_field(json_field('date_json', '$date'), '$numberLong')) }}
+                = 'string'
+                then {{ json_text(json_field(json_field('date_json', '$date'), '$numberLong')) }}
         end as date_epoch_ms_text
 
     from numbered
 
 ),
 
-checked as materialized (
+checked as {{ cte_materialized() }} (
 
-    -- A2 checks: strict patterns first, then pg_input_is_valid for what a regex cannot see.
+    -- A2 checks: strict patterns first, then a check of the value for what a regex cannot see.
     select
         *,
-        user_id_text ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-            as is_user_id_uuid,
-        amount_text ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
-        and pg_input_is_valid(amount_text, 'numeric') as is_amount_finite,
-        date_epoch_ms_text ~ '^-?[0-9]{1,14}$' as is_epoch_ms,
+        {{ matches_pattern(
+            'user_id_text',
+            '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+            ignore_case=true
+        ) }} as is_user_id_uuid,
+        {{ matches_pattern(
+            'amount_text', '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+        ) }}
+        and {{ is_numeric_text('amount_text') }} as is_amount_finite,
+        {{ matches_pattern('date_epoch_ms_text', '^-?[0-9]{1,14}$') }} as is_epoch_ms,
         -- 1 year, 2 month, 3 day, 4 hour, 5 minute, 6 second, 7 fraction, 8 offset sign,
         -- 9 offset hours, 10 offset minutes; NULL when the text is not strict ISO-8601.
         -- Issue 6 (speed): the shape is checked with `~` (a fast automaton), then the parts are
@@ -96,62 +121,65 @@ checked as materialized (
         -- row, not once for each of their ~20 uses below.
         case
             when
-                date_iso_text ~ (
+                {{ matches_pattern(
+                    'date_iso_text',
                     '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?'
-                    || '(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$'
-                )
-                then array[
-                    substr(date_iso_text, 1, 4),
-                    substr(date_iso_text, 6, 2),
-                    substr(date_iso_text, 9, 2),
-                    nullif(substr(date_iso_text, 12, 2), ''),
-                    nullif(substr(date_iso_text, 15, 2), ''),
-                    case
-                        when substr(date_iso_text, 17, 1) = ':'
-                            then substr(date_iso_text, 18, 2)
-                    end,
-                    case
-                        when substr(date_iso_text, 20, 1) = '.'
-                            then substr(
-                                date_iso_text,
-                                21,
-                                length(date_iso_text) - 20
-                                - coalesce(length(date_zone_text), 0)
-                            )
-                    end,
-                    case
-                        when left(date_zone_text, 1) in ('+', '-')
-                            then left(date_zone_text, 1)
-                    end,
-                    case
-                        when left(date_zone_text, 1) in ('+', '-')
-                            then substr(date_zone_text, 2, 2)
-                    end,
-                    nullif(substr(replace(date_zone_text, ':', ''), 4, 2), '')
-                ]
+                    ~ '(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$'
+                ) }}
+                then {{ text_array([
+                    "substr(date_iso_text, 1, 4)",
+                    "substr(date_iso_text, 6, 2)",
+                    "substr(date_iso_text, 9, 2)",
+                    "nullif(substr(date_iso_text, 12, 2), '')",
+                    "nullif(substr(date_iso_text, 15, 2), '')",
+                    "case when substr(date_iso_text, 17, 1) = ':' then substr(date_iso_text, 18, 2) end",
+                    "case when substr(date_iso_text, 20, 1) = '.' then substr(date_iso_text, 21,"
+                    ~ " length(date_iso_text) - 20 - coalesce(length(date_zone_text), 0)) end",
+                    "case when left(date_zone_text, 1) in ('+', '-') then left(date_zone_text, 1) end",
+                    "case when left(date_zone_text, 1) in ('+', '-') then substr(date_zone_text, 2, 2) end",
+                    "nullif(substr(replace(date_zone_text, ':', ''), 4, 2), '')",
+                ]) }}
         end as iso_parts
 
     from extracted
 
 ),
 
+unpacked as (
+
+    -- The ISO-8601 parts by name.
+    select
+        *,
+        {{ array_element('iso_parts', 1) }} as iso_year,
+        {{ array_element('iso_parts', 2) }} as iso_month,
+        {{ array_element('iso_parts', 3) }} as iso_day,
+        {{ array_element('iso_parts', 4) }} as iso_hour,
+        {{ array_element('iso_parts', 5) }} as iso_minute,
+        {{ array_element('iso_parts', 6) }} as iso_second,
+        {{ array_element('iso_parts', 7) }} as iso_fraction,
+        {{ array_element('iso_parts', 8) }} as iso_offset_sign,
+        {{ array_element('iso_parts', 9) }} as iso_offset_hours,
+        {{ array_element('iso_parts', 10) }} as iso_offset_minutes
+
+    from checked
+
+),
+
 dated as (
 
-    -- A2 impossible dates: month 13, Feb 30, year 0000 fail pg_input_is_valid(date);
+    -- A2 impossible dates: month 13, Feb 30, year 0000 are not dates (is_date_text);
     -- the time and offset parts are two digits each, so text comparison bounds them.
     select
         *,
         iso_parts is not null
-        and pg_input_is_valid(
-            iso_parts[1] || '-' || iso_parts[2] || '-' || iso_parts[3], 'date'
-        )
-        and coalesce(iso_parts[4], '00') <= '23'
-        and coalesce(iso_parts[5], '00') <= '59'
-        and coalesce(iso_parts[6], '00') <= '59'
-        and coalesce(iso_parts[9], '00') <= '14'
-        and coalesce(iso_parts[10], '00') <= '59' as is_iso_date_possible
+        and {{ is_date_text("iso_year || '-' || iso_month || '-' || iso_day") }}
+        and coalesce(iso_hour, '00') <= '23'
+        and coalesce(iso_minute, '00') <= '59'
+        and coalesce(iso_second, '00') <= '59'
+        and coalesce(iso_offset_hours, '00') <= '14'
+        and coalesce(iso_offset_minutes, '00') <= '59' as is_iso_date_possible
 
-    from checked
+    from unpacked
 
 ),
 
@@ -172,29 +200,23 @@ parsed as (
         date_epoch_ms_text,
         iso_parts,
         is_epoch_ms,
-        case when is_user_id_uuid then cast(user_id_text as uuid) end as user_id,
-        case when is_amount_finite then cast(amount_text as numeric) end as payment_amount,
+        case when is_user_id_uuid then {{ uuid_from_text('user_id_text') }} end as user_id,
+        case when is_amount_finite then {{ amount_from_text('amount_text') }} end as payment_amount,
         case
             -- ISO-8601: fraction truncated to microseconds; an offset is subtracted (UTC).
             when is_iso_date_possible
-                then cast(
-                    iso_parts[1] || '-' || iso_parts[2] || '-' || iso_parts[3] || ' '
-                    || coalesce(iso_parts[4], '00') || ':' || coalesce(iso_parts[5], '00')
-                    || ':' || coalesce(iso_parts[6], '00')
-                    || '.' || left(coalesce(iso_parts[7], '0'), 6)
-                    as {{ dbt.type_timestamp() }}
-                )
-                - (case when iso_parts[8] = '-' then -1 else 1 end)
-                * (
-                    cast(coalesce(iso_parts[9], '0') as integer) * interval '1 hour'
-                    + cast(coalesce(iso_parts[10], '0') as integer) * interval '1 minute'
-                )
+                then {{ utc_timestamp_from_parts(
+                    "iso_year || '-' || iso_month || '-' || iso_day || ' '
+                    || coalesce(iso_hour, '00') || ':' || coalesce(iso_minute, '00')
+                    || ':' || coalesce(iso_second, '00')
+                    || '.' || left(coalesce(iso_fraction, '0'), 6)",
+                    'iso_offset_sign',
+                    'iso_offset_hours',
+                    'iso_offset_minutes'
+                ) }}
             -- Epoch milliseconds, exact: whole seconds plus the remaining milliseconds.
             when is_epoch_ms
-                then
-                    cast('1970-01-01' as {{ dbt.type_timestamp() }})
-                    + (cast(date_epoch_ms_text as bigint) / 1000) * interval '1 second'
-                    + (cast(date_epoch_ms_text as bigint) % 1000) * interval '1 millisecond'
+                then {{ timestamp_from_epoch_ms('date_epoch_ms_text') }}
         end as paid_at
 
     from dated
@@ -224,13 +246,13 @@ classified as (
             when document_type != 'object' then 'not_an_object'
             when payment_id is null then 'missing_id'
             when delivery_number > 1 then 'duplicate_id'
-            when coalesce(jsonb_typeof(user_id_json), 'null') = 'null' then 'missing_user_id'
+            when coalesce({{ json_type('user_id_json') }}, 'null') = 'null' then 'missing_user_id'
             when user_id is null then 'invalid_user_id'
-            when coalesce(jsonb_typeof(amount_json), 'null') = 'null' then 'missing_amount'
+            when coalesce({{ json_type('amount_json') }}, 'null') = 'null' then 'missing_amount'
             when amount_text is null then 'amount_wrong_type'
             when payment_amount is null then 'amount_not_numeric'
             when payment_amount <= 0 then 'amount_not_positive'
-            when coalesce(jsonb_typeof(date_json), 'null') = 'null' then 'missing_date'
+            when coalesce({{ json_type('date_json') }}, 'null') = 'null' then 'missing_date'
             when date_iso_text is null and date_epoch_ms_text is null then 'date_wrong_shape'
             when iso_parts is null and not coalesce(is_epoch_ms, false) then 'date_unparseable'
             when paid_at is null then 'date_impossible'
