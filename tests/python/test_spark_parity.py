@@ -344,7 +344,7 @@ ACTIVITY_RELATIONS = (
     "audit.audit_app__unknown_senders",
     "audit.audit_experiments__assignments_set_aside",
     "marts.fct_experiment_user_outcomes",
-    "marts.experiment_arm_metrics",
+    "marts.fct_experiment_arm_metrics",
 )
 ACTIVITY_SELECTION = tuple("+" + relation.split(".")[1] for relation in ACTIVITY_RELATIONS)
 # Rates are numeric on PostgreSQL (about 20 digits) and decimal(38, 18) on Spark: compared to
