@@ -10,13 +10,14 @@
 --
 -- What it does (L15), in one transaction:
 --
--- 1. It rebuilds every step the two marts need as a temporary view or table of this session, in
+-- 1. It rebuilds every step the two marts need as a temporary table of this session, in
 -- dependency order: the seed country_capital_timezones (from
--- seeds/country_capital_timezones.csv), the staging models cleaning the brief's input tables
+-- seeds/country_capital_timezones.csv), then each mart from the brief's input tables
 -- (public.dim_branch, public.dim_user, public.fct_credit_pack_purchases,
--- public.fct_membership_purchases), the intermediate models and the marts. Each step below
--- shows the model's description from its YAML (with the rule ids) and its SQL as dbt compiles
--- it.
+-- public.fct_membership_purchases). The staging and intermediate models are ephemeral: dbt
+-- compiles them into the SQL of each mart that reads them, as the CTEs named
+-- __dbt__cte__<model>. Each step below shows the descriptions from the YAML (with the rule ids)
+-- of the model and of the models it inlines, and its SQL as dbt compiles it.
 --
 -- 2. It replaces public.fct_client_conversion_events and public.fct_lead_conversions with
 -- tables of exactly the marts' contract columns and types (L14) holding the marts' rows. The
@@ -33,35 +34,7 @@ set client_min_messages = warning;
 begin;
 
 -- ---------------------------------------------------------------------------------------------
--- Step 1 of 11: stg_postgres__time_zones
--- (model, view: models/staging/postgres/stg_postgres__time_zones.sql)
---
--- Every time-zone name the engine knows (L6 / D5), from the dispatched macro `known_time_zones`
--- (PostgreSQL: pg_catalog.pg_timezone_names, about 600 names including links such as
--- Asia/Calcutta; on Spark, issue 7: Java's zone list), with the lower-case form used for the
--- case-insensitive match of dim_branch.timezone_id. A view: no copy of the catalogue is kept.
--- ---------------------------------------------------------------------------------------------
-create temporary view stg_postgres__time_zones as
--- L6 / D5: every time-zone name the engine knows (PostgreSQL: pg_timezone_names), with its
--- lower-case form for the case-insensitive match of dim_branch.timezone_id.
-with
-
-known_time_zones as (
-    select cast(name as varchar) as timezone_id from pg_catalog.pg_timezone_names
-),
-
-final as (
-    select
-        timezone_id,
-        lower(timezone_id) as timezone_id_lower
-    from known_time_zones
-)
-
-select * from final
-;
-
--- ---------------------------------------------------------------------------------------------
--- Step 2 of 11: country_capital_timezones
+-- Step 1 of 3: country_capital_timezones
 -- (seed: seeds/country_capital_timezones.csv)
 --
 -- The time zone of each country's capital (L6 / D5), for branches whose timezone_id is NULL,
@@ -231,15 +204,149 @@ insert into pg_temp.country_capital_timezones (country, timezone_id) values
     ('Zimbabwe', 'Africa/Harare');
 
 -- ---------------------------------------------------------------------------------------------
--- Step 3 of 11: stg_glofox__branches
--- (model, view: models/staging/glofox/stg_glofox__branches.sql)
+-- Step 2 of 3: fct_client_conversion_events
+-- (model, table: models/marts/lead_conversions/fct_client_conversion_events.sql)
 --
+-- Part 1 (L12): exactly one row per user of L2 with the 17 columns of brief figure 1.6.1 in
+-- that order: the user, the branch (L7), the lead status (L11), the conversion event (L10) and
+-- the first membership and first credit pack (L9), whichever came first, NULL where there is
+-- none. Every local_* column is the UTC time in the user's branch zone (L6, L8). Types enforced
+-- by the contract (L14). A unique index on user_id (dbt `indexes`).
+--
+-- Inlined as __dbt__cte__stg_glofox__branches (ephemeral model,
+-- models/staging/glofox/stg_glofox__branches.sql):
 -- Every dim_branch row, cleaned (L1), with its fate (L6 / D5): kept when its branch_id is not
 -- NULL and it sorts first among the rows of its branch_id by created_at (NULL last), then
 -- timezone_id, country, name, email, city (byte order, NULL last); otherwise set aside with
 -- rule L6. The kept rows are the branch dimension's input.
+--
+-- Inlined as __dbt__cte__stg_postgres__time_zones (ephemeral model,
+-- models/staging/postgres/stg_postgres__time_zones.sql):
+-- Every time-zone name the engine knows (L6 / D5), from the dispatched macro `known_time_zones`
+-- (PostgreSQL: pg_catalog.pg_timezone_names, about 600 names including links such as
+-- Asia/Calcutta; on Spark, issue 7: Java's zone list), with the lower-case form used for the
+-- case-insensitive match of dim_branch.timezone_id. No copy of the catalogue is kept
+-- (ephemeral: inlined into the models that read it).
+--
+-- Inlined as __dbt__cte__int_branches_zoned (ephemeral model,
+-- models/intermediate/lead_conversions/int_branches_zoned.sql):
+-- Each kept branch (L6 / D5) with the zone its local times use and where it came from: the
+-- cleaned timezone_id matched case-insensitively to a zone PostgreSQL knows (its canonical
+-- spelling, source `timezone_id`), else the zone of the country's capital from the seed
+-- country_capital_timezones (case-insensitive, source `country_capital`), else `UTC` (source
+-- `default_utc`).
+--
+-- Inlined as __dbt__cte__stg_glofox__credit_pack_purchases (ephemeral model,
+-- models/staging/glofox/stg_glofox__credit_pack_purchases.sql):
+-- Every fct_credit_pack_purchases row under the column names both purchase tables share, tagged
+-- USER_CREDIT (the event type of L10): credit_pack_id as purchase_id, credit_pack_purchased_at
+-- as purchased_at, credit_pack_purchase_details as purchase_details. Nothing else: cleaning
+-- (L1), the details JSON (L4), de-duplication (L3) and ranking (L9) are written once for both
+-- types, in int_purchases_ranked.
+--
+-- Inlined as __dbt__cte__stg_glofox__membership_purchases (ephemeral model,
+-- models/staging/glofox/stg_glofox__membership_purchases.sql):
+-- Every fct_membership_purchases row under the column names both purchase tables share, tagged
+-- MEMBERSHIP (the event type of L10): membership_id as purchase_id, membership_purchased_at as
+-- purchased_at, membership_purchase_details as purchase_details. Nothing else: cleaning (L1),
+-- the details JSON (L4), de-duplication (L3) and ranking (L9) are written once for both types,
+-- in int_purchases_ranked.
+--
+-- Inlined as __dbt__cte__int_purchases_ranked (ephemeral model,
+-- models/intermediate/lead_conversions/int_purchases_ranked.sql):
+-- The rules both purchase tables share, written once (membership and credit-pack ids are
+-- separate id spaces): every row of both, cleaned (L1), with its effective time (L3), the name
+-- and source read from the details JSON (L4) and its fate (L3 / D3): not usable when the
+-- purchase id, user_id or effective time is NULL; among usable rows one per purchase id and
+-- type by effective time, created_at (NULL last), user_id, branch_id, name, source (byte order,
+-- NULL last); the others are set aside with rule L3. Each kept purchase is ranked among its
+-- user's kept purchases of its type (L9 / D8): effective time, then created_at (NULL last),
+-- then purchase id byte order; rank 1 is the user's first membership / first credit pack.
+-- Whether the user is a kept user (L5) is decided where purchases meet users:
+-- int_users_converted (a purchase of an unknown user joins no user) and the audit (which lists
+-- it with rule L5).
+--
+-- Inlined as __dbt__cte__stg_glofox__users (ephemeral model,
+-- models/staging/glofox/stg_glofox__users.sql):
+-- Every dim_user row, cleaned (L1), with its fate (L2 / D2): kept when its user_id is not NULL
+-- and it sorts first among the rows of its user_id by created_at (NULL last), then branch_id,
+-- name, email (byte order, NULL last); otherwise set aside with rule L2. The kept rows are the
+-- users of both marts (L12, L13).
+--
+-- Inlined as __dbt__cte__int_users_converted (ephemeral model,
+-- models/intermediate/lead_conversions/int_users_converted.sql):
+-- One row per kept user (L2) with the first membership and the first credit pack (rank 1 of
+-- int_purchases_ranked, L9; a purchase of a user who is not a kept user joins no user, L5), the
+-- conversion event (L10 / D9: the earlier of the two, MEMBERSHIP on an exact tie; NULL for a
+-- lead), the user's branch (L7 / D6: dim_user's branch_id, else the conversion event purchase's
+-- branch_id) and the zone of that branch (its resolved zone when it is a kept branch, else
+-- UTC). Times are UTC; the marts convert them (L8).
 -- ---------------------------------------------------------------------------------------------
-create temporary view stg_glofox__branches as
+create temporary table fct_client_conversion_events as
+-- Part 1 (L8, L11, L12 / D7, D10): one row per user of L2 with the 17 columns of brief
+-- figure 1.6.1 in that order. Times are shown in the zone of the user's branch (L7, L8);
+-- lead_status is CLIENT when the user has a usable purchase, else LEAD with NULL conversion
+-- columns (L11).
+-- A unique index on user_id (dbt `indexes`, built in one pass after the rows are written)
+-- keeps the grain and serves lookups by user.
+
+
+with
+
+ __dbt__cte__stg_glofox__users as (
+-- Every dim_user row, cleaned (L1 / D1), with its fate (L2 / D2): kept, or set aside because
+-- its user_id is NULL or blank, or because another row of the same user_id sorts first.
+with
+
+source as (
+    select * from public.dim_user
+),
+
+cleaned as (
+    select
+        nullif(btrim(user_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as user_id,
+        nullif(btrim(branch_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as branch_id,
+        nullif(btrim(name, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as user_name,
+        nullif(btrim(email, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as email,
+        created_at
+    from source
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by user_id
+            order by
+                created_at asc nulls last,
+                branch_id collate "C" asc nulls last,
+                user_name collate "C" asc nulls last,
+                email collate "C" asc nulls last
+        ) as user_row_number
+    from cleaned
+),
+
+final as (
+    select
+        user_id,
+        branch_id,
+        user_name,
+        email,
+        created_at,
+        case
+            when user_id is null then 'L2'
+            when user_row_number > 1 then 'L2'
+        end as set_aside_rule_id,
+        case
+            when user_id is null then 'user_id is NULL or blank'
+            when user_row_number > 1
+                then 'duplicate user_id: another row sorts first (D2 order) and is kept'
+        end as set_aside_reason
+    from ranked
+)
+
+select * from final
+),  __dbt__cte__stg_glofox__branches as (
 -- Every dim_branch row, cleaned (L1 / D1), with its fate (L6 / D5): kept, or set aside because
 -- its branch_id is NULL or blank, or because another row of the same branch_id sorts first.
 with
@@ -298,31 +405,36 @@ final as (
 )
 
 select * from final
-;
+),  __dbt__cte__stg_postgres__time_zones as (
+-- L6 / D5: every time-zone name the engine knows (PostgreSQL: pg_timezone_names), with its
+-- lower-case form for the case-insensitive match of dim_branch.timezone_id.
+with
 
--- ---------------------------------------------------------------------------------------------
--- Step 4 of 11: int_branches_zoned
--- (model, view: models/intermediate/lead_conversions/int_branches_zoned.sql)
---
--- Each kept branch (L6 / D5) with the zone its local times use and where it came from: the
--- cleaned timezone_id matched case-insensitively to a zone PostgreSQL knows (its canonical
--- spelling, source `timezone_id`), else the zone of the country's capital from the seed
--- country_capital_timezones (case-insensitive, source `country_capital`), else `UTC` (source
--- `default_utc`).
--- ---------------------------------------------------------------------------------------------
-create temporary view int_branches_zoned as
+known_time_zones as (
+    select cast(name as varchar) as timezone_id from pg_catalog.pg_timezone_names
+),
+
+final as (
+    select
+        timezone_id,
+        lower(timezone_id) as timezone_id_lower
+    from known_time_zones
+)
+
+select * from final
+),  __dbt__cte__int_branches_zoned as (
 -- L6 / D5: each kept branch with the zone its local times use, and where that zone came from:
 -- its timezone_id when PostgreSQL knows it (case-insensitive, canonical spelling), else the
 -- zone of its country's capital (seed country_capital_timezones, case-insensitive), else UTC.
 with
 
 branches as (
-    select * from pg_temp.stg_glofox__branches
+    select * from __dbt__cte__stg_glofox__branches
     where set_aside_rule_id is null
 ),
 
 time_zones as (
-    select * from pg_temp.stg_postgres__time_zones
+    select * from __dbt__cte__stg_postgres__time_zones
 ),
 
 capital_time_zones as (
@@ -369,500 +481,195 @@ final as (
 )
 
 select * from final
-;
-
--- ---------------------------------------------------------------------------------------------
--- Step 5 of 11: stg_glofox__users
--- (model, incremental: models/staging/glofox/stg_glofox__users.sql)
---
--- Every dim_user row, cleaned (L1), with its fate (L2 / D2): kept when its user_id is not NULL
--- and it sorts first among the rows of its user_id by created_at (NULL last), then branch_id,
--- name, email (byte order, NULL last); otherwise set aside with rule L2. The kept rows are the
--- users of both marts (L12, L13). A table with an index on user_id, incremental on PostgreSQL
--- (issue 6): a run re-sorts only the user_ids that have new dim_user rows.
--- ---------------------------------------------------------------------------------------------
-create temporary table stg_glofox__users as
--- Every dim_user row, cleaned (L1 / D1), with its fate (L2 / D2): kept, or set aside because
--- its user_id is NULL or blank, or because another row of the same user_id sorts first.
--- Materialised as a table with an index on user_id: the lead models read the kept users by id
--- (an incremental run only the changed ones), and the D2 dedupe sort runs once per build.
--- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
--- written since the last build and every other row of their user_ids, whose D2 order they may
--- change (macro append_only_source_rows), and replaces those user_ids (delete+insert). Other
--- engines rebuild the table.
-
-
+),  __dbt__cte__stg_glofox__membership_purchases as (
+-- Every fct_membership_purchases row under the names both purchase tables share, tagged
+-- MEMBERSHIP. Cleaning (L1), the details JSON (L4), de-duplication (L3) and ranking (L9) are
+-- written once for both types, in int_purchases_ranked.
 with
 
 source as (
-    select
-        source_rows.*,
-        cast(cast(source_rows.xmin as text) as bigint) as source_row_version
-    from public.dim_user as source_rows
-),
-
-cleaned as (
-    select
-        nullif(btrim(user_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as user_id,
-        nullif(btrim(branch_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as branch_id,
-        nullif(btrim(name, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as user_name,
-        nullif(btrim(email, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as email,
-        created_at,
-        source_row_version,
-        cast(cast(pg_snapshot_xmin(pg_current_snapshot()) as text) as bigint) % 4294967296 as source_watermark
-    from source
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by user_id
-            order by
-                created_at asc nulls last,
-                branch_id collate "C" asc nulls last,
-                user_name collate "C" asc nulls last,
-                email collate "C" asc nulls last
-        ) as user_row_number
-    from cleaned
+    select * from public.fct_membership_purchases
 ),
 
 final as (
-    select
-        user_id,
-        branch_id,
-        user_name,
-        email,
-        created_at,
-        case
-            when user_id is null then 'L2'
-            when user_row_number > 1 then 'L2'
-        end as set_aside_rule_id,
-        case
-            when user_id is null then 'user_id is NULL or blank'
-            when user_row_number > 1
-                then 'duplicate user_id: another row sorts first (D2 order) and is kept'
-        end as set_aside_reason,
-        source_row_version,
-        source_watermark
-    from ranked
-)
-
-select * from final
-;
-
--- ---------------------------------------------------------------------------------------------
--- Step 6 of 11: stg_glofox__credit_pack_purchases
--- (model, incremental: models/staging/glofox/stg_glofox__credit_pack_purchases.sql)
---
--- Every fct_credit_pack_purchases row, cleaned (L1), with its effective time (L3), name and
--- source from the details JSON (L4) and its fate (L3 / D3), exactly as for memberships. Credit
--- packs are their own id space. A table: the JSON is parsed once.
--- ---------------------------------------------------------------------------------------------
-create temporary table stg_glofox__credit_pack_purchases as
--- Every fct_credit_pack_purchases row, cleaned (L1 / D1), with its effective time (L3 / D3), the
--- name and source read from the details JSON (L4 / D4), and its fate (L3 / D3): kept, or set
--- aside because it is not usable or because another row of the same credit_pack_id sorts first.
--- Materialised as a table: the JSON is parsed once here, then read by the lead models and the
--- audit (L5) without a second scan of the source.
--- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
--- written since the last build and every other row of their credit_pack_ids, whose L3 order they
--- may change (macro append_only_source_rows), and replaces those credit_pack_ids
--- (delete+insert). Other engines rebuild the table.
-
-
-with
-
-source as (
-    select
-        source_rows.*,
-        cast(cast(source_rows.xmin as text) as bigint) as source_row_version
-    from public.fct_credit_pack_purchases as source_rows
-),
-
-cleaned as (
-    select
-        nullif(btrim(credit_pack_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as credit_pack_id,
-        nullif(btrim(user_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as user_id,
-        nullif(btrim(branch_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as branch_id,
-        credit_pack_purchased_at,
-        created_at,
-        coalesce(credit_pack_purchased_at, created_at) as effective_purchased_at,
-        nullif(btrim(case
-        when cast(credit_pack_purchase_details as text) !~ '\\u(0000|[dD][89a-fA-F])'
-            then case
-                when json_typeof(cast(credit_pack_purchase_details as json) -> 'name') in ('string', 'number', 'boolean')
-                    then cast(credit_pack_purchase_details as json) ->> 'name'
-            end
-        else case
-            when
-                json_typeof(cast(regexp_replace(regexp_replace(cast(credit_pack_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) -> 'name')
-                in ('string', 'number', 'boolean')
-                and cast(cast(regexp_replace(regexp_replace(cast(credit_pack_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) -> 'name' as text)
-                = cast(cast(regexp_replace(regexp_replace(cast(credit_pack_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0002', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0002', 'g') as json) -> 'name' as text)
-                then cast(regexp_replace(regexp_replace(cast(credit_pack_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) ->> 'name'
-        end
-    end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as credit_pack_name,
-        nullif(btrim(case
-        when cast(credit_pack_purchase_details as text) !~ '\\u(0000|[dD][89a-fA-F])'
-            then case
-                when json_typeof(cast(credit_pack_purchase_details as json) -> 'source') in ('string', 'number', 'boolean')
-                    then cast(credit_pack_purchase_details as json) ->> 'source'
-            end
-        else case
-            when
-                json_typeof(cast(regexp_replace(regexp_replace(cast(credit_pack_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) -> 'source')
-                in ('string', 'number', 'boolean')
-                and cast(cast(regexp_replace(regexp_replace(cast(credit_pack_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) -> 'source' as text)
-                = cast(cast(regexp_replace(regexp_replace(cast(credit_pack_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0002', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0002', 'g') as json) -> 'source' as text)
-                then cast(regexp_replace(regexp_replace(cast(credit_pack_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) ->> 'source'
-        end
-    end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as credit_pack_source,
-        source_row_version,
-        cast(cast(pg_snapshot_xmin(pg_current_snapshot()) as text) as bigint) % 4294967296 as source_watermark
-    from source
-),
-
-usable as (
-    select
-        *,
-        credit_pack_id is not null
-        and user_id is not null
-        and effective_purchased_at is not null as is_usable
-    from cleaned
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by is_usable, credit_pack_id
-            order by
-                effective_purchased_at asc,
-                created_at asc nulls last,
-                user_id collate "C" asc,
-                branch_id collate "C" asc nulls last,
-                credit_pack_name collate "C" asc nulls last,
-                credit_pack_source collate "C" asc nulls last
-        ) as credit_pack_row_number
-    from usable
-),
-
-final as (
-    select
-        credit_pack_id,
-        user_id,
-        branch_id,
-        credit_pack_purchased_at,
-        created_at,
-        effective_purchased_at,
-        credit_pack_name,
-        credit_pack_source,
-        case
-            when not is_usable then 'L3'
-            when credit_pack_row_number > 1 then 'L3'
-        end as set_aside_rule_id,
-        case
-            when credit_pack_id is null then 'credit_pack_id is NULL or blank'
-            when user_id is null then 'user_id is NULL or blank'
-            when effective_purchased_at is null
-                then 'credit_pack_purchased_at and created_at are both NULL'
-            when credit_pack_row_number > 1
-                then 'duplicate credit_pack_id: another row sorts first (D3 order) and is kept'
-        end as set_aside_reason,
-        source_row_version,
-        source_watermark
-    from ranked
-)
-
-select * from final
-;
-
--- ---------------------------------------------------------------------------------------------
--- Step 7 of 11: stg_glofox__membership_purchases
--- (model, incremental: models/staging/glofox/stg_glofox__membership_purchases.sql)
---
--- Every fct_membership_purchases row, cleaned (L1), with its effective time (L3), name and
--- source from the details JSON (L4) and its fate (L3 / D3): not usable when membership_id,
--- user_id or the effective time is NULL; among usable rows one per membership_id by effective
--- time, created_at (NULL last), user_id, branch_id, name, source (byte order, NULL last).
--- Unknown users (L5) are judged later, in int_purchases_ranked. A table: the JSON is parsed
--- once.
--- ---------------------------------------------------------------------------------------------
-create temporary table stg_glofox__membership_purchases as
--- Every fct_membership_purchases row, cleaned (L1 / D1), with its effective time (L3 / D3), the
--- name and source read from the details JSON (L4 / D4), and its fate (L3 / D3): kept, or set
--- aside because it is not usable or because another row of the same membership_id sorts first.
--- Materialised as a table: the JSON is parsed once here, then read by the lead models and the
--- audit (L5) without a second scan of the source.
--- Issue 6: incremental on PostgreSQL (the source is append-only): a run reads the source rows
--- written since the last build and every other row of their membership_ids, whose L3 order they
--- may change (macro append_only_source_rows), and replaces those membership_ids (delete+insert).
--- Other engines rebuild the table.
-
-
-with
-
-source as (
-    select
-        source_rows.*,
-        cast(cast(source_rows.xmin as text) as bigint) as source_row_version
-    from public.fct_membership_purchases as source_rows
-),
-
-cleaned as (
-    select
-        nullif(btrim(membership_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as membership_id,
-        nullif(btrim(user_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as user_id,
-        nullif(btrim(branch_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as branch_id,
-        membership_purchased_at,
-        created_at,
-        coalesce(membership_purchased_at, created_at) as effective_purchased_at,
-        nullif(btrim(case
-        when cast(membership_purchase_details as text) !~ '\\u(0000|[dD][89a-fA-F])'
-            then case
-                when json_typeof(cast(membership_purchase_details as json) -> 'name') in ('string', 'number', 'boolean')
-                    then cast(membership_purchase_details as json) ->> 'name'
-            end
-        else case
-            when
-                json_typeof(cast(regexp_replace(regexp_replace(cast(membership_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) -> 'name')
-                in ('string', 'number', 'boolean')
-                and cast(cast(regexp_replace(regexp_replace(cast(membership_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) -> 'name' as text)
-                = cast(cast(regexp_replace(regexp_replace(cast(membership_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0002', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0002', 'g') as json) -> 'name' as text)
-                then cast(regexp_replace(regexp_replace(cast(membership_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) ->> 'name'
-        end
-    end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as membership_name,
-        nullif(btrim(case
-        when cast(membership_purchase_details as text) !~ '\\u(0000|[dD][89a-fA-F])'
-            then case
-                when json_typeof(cast(membership_purchase_details as json) -> 'source') in ('string', 'number', 'boolean')
-                    then cast(membership_purchase_details as json) ->> 'source'
-            end
-        else case
-            when
-                json_typeof(cast(regexp_replace(regexp_replace(cast(membership_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) -> 'source')
-                in ('string', 'number', 'boolean')
-                and cast(cast(regexp_replace(regexp_replace(cast(membership_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) -> 'source' as text)
-                = cast(cast(regexp_replace(regexp_replace(cast(membership_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0002', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0002', 'g') as json) -> 'source' as text)
-                then cast(regexp_replace(regexp_replace(cast(membership_purchase_details as text),
-        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
-        '\1\\u0001', 'g'),
-        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
-        '\1\\u0001', 'g') as json) ->> 'source'
-        end
-    end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as membership_source,
-        source_row_version,
-        cast(cast(pg_snapshot_xmin(pg_current_snapshot()) as text) as bigint) % 4294967296 as source_watermark
-    from source
-),
-
-usable as (
-    select
-        *,
-        membership_id is not null
-        and user_id is not null
-        and effective_purchased_at is not null as is_usable
-    from cleaned
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by is_usable, membership_id
-            order by
-                effective_purchased_at asc,
-                created_at asc nulls last,
-                user_id collate "C" asc,
-                branch_id collate "C" asc nulls last,
-                membership_name collate "C" asc nulls last,
-                membership_source collate "C" asc nulls last
-        ) as membership_row_number
-    from usable
-),
-
-final as (
-    select
-        membership_id,
-        user_id,
-        branch_id,
-        membership_purchased_at,
-        created_at,
-        effective_purchased_at,
-        membership_name,
-        membership_source,
-        case
-            when not is_usable then 'L3'
-            when membership_row_number > 1 then 'L3'
-        end as set_aside_rule_id,
-        case
-            when membership_id is null then 'membership_id is NULL or blank'
-            when user_id is null then 'user_id is NULL or blank'
-            when effective_purchased_at is null
-                then 'membership_purchased_at and created_at are both NULL'
-            when membership_row_number > 1
-                then 'duplicate membership_id: another row sorts first (D3 order) and is kept'
-        end as set_aside_reason,
-        source_row_version,
-        source_watermark
-    from ranked
-)
-
-select * from final
-;
-
--- ---------------------------------------------------------------------------------------------
--- Step 8 of 11: int_purchases_ranked
--- (model, incremental: models/intermediate/lead_conversions/int_purchases_ranked.sql)
---
--- The kept purchases of both types (after L3; membership and credit-pack ids are separate id
--- spaces) in one relation. A purchase whose user_id is not a kept user (L2) is set aside with
--- rule L5 (listed by the audit, never in a mart); every other one is ranked among its user's
--- purchases of its type (L9 / D8): effective time, then created_at (NULL last), then purchase
--- id byte order. Rank 1 is the user's first membership / first credit pack. A table, read by
--- the conversion model, the audit and the data-quality model.
--- ---------------------------------------------------------------------------------------------
-create temporary table int_purchases_ranked as
--- L5 and L9 / D8: the kept purchases of both types (after L3), each marked as set aside (L5)
--- when its user is not a kept user (L2), else ranked among the user's purchases of its type:
--- effective time, then created_at (NULL last), then purchase id byte order. Rank 1 is the
--- user's first membership / first credit pack.
--- Issue 6: incremental on PostgreSQL: a run re-ranks only the users whose purchases or user
--- rows (the staging tables) were written since this model's newest row (the temporary table
--- changed_users of stage_changed_users, which also deletes their rows), and appends their new
--- rows. Other engines rebuild the table.
-
-
-with
-
-memberships as (
-    select * from pg_temp.stg_glofox__membership_purchases
-    where
-        set_aside_rule_id is null
-        and true
-),
-
-credit_packs as (
-    select * from pg_temp.stg_glofox__credit_pack_purchases
-    where
-        set_aside_rule_id is null
-        and true
-),
-
-users as (
-    select * from pg_temp.stg_glofox__users
-    where
-        set_aside_rule_id is null
-        and true
-),
-
-purchases as (
     select
         cast('MEMBERSHIP' as TEXT) as purchase_type,
         membership_id as purchase_id,
         user_id,
         branch_id,
-        effective_purchased_at,
+        membership_purchased_at as purchased_at,
         created_at,
-        membership_name as purchase_name,
-        membership_source as purchase_source
-    from memberships
+        membership_purchase_details as purchase_details
+    from source
+)
 
-    union all
+select * from final
+),  __dbt__cte__stg_glofox__credit_pack_purchases as (
+-- Every fct_credit_pack_purchases row under the names both purchase tables share, tagged
+-- USER_CREDIT. Cleaning (L1), the details JSON (L4), de-duplication (L3) and ranking (L9) are
+-- written once for both types, in int_purchases_ranked.
+with
 
+source as (
+    select * from public.fct_credit_pack_purchases
+),
+
+final as (
     select
         cast('USER_CREDIT' as TEXT) as purchase_type,
         credit_pack_id as purchase_id,
         user_id,
         branch_id,
-        effective_purchased_at,
+        credit_pack_purchased_at as purchased_at,
         created_at,
-        credit_pack_name as purchase_name,
-        credit_pack_source as purchase_source
-    from credit_packs
+        credit_pack_purchase_details as purchase_details
+    from source
+)
+
+select * from final
+),  __dbt__cte__int_purchases_ranked as (
+-- The rules both purchase tables share, written once: every membership and credit-pack row,
+-- cleaned (L1 / D1), with its effective time (L3 / D3), the name and source read from the
+-- details JSON (L4 / D4) and its fate (L3): set aside when it is not usable or another row of
+-- the same purchase id sorts first, else kept and ranked among the same user's purchases of its
+-- type (L9 / D8): effective time, then created_at (NULL last), then purchase id byte order.
+-- Rank 1 is the user's first membership / first credit pack. Whether the user is a kept user
+-- (L5) is decided where purchases meet users: int_users_converted and the audit.
+with
+
+memberships as (
+    select * from __dbt__cte__stg_glofox__membership_purchases
 ),
 
-matched as (
+credit_packs as (
+    select * from __dbt__cte__stg_glofox__credit_pack_purchases
+),
+
+purchases as (
+    select * from memberships
+    union all
+    select * from credit_packs
+),
+
+cleaned as (
     select
-        purchases.*,
-        users.user_id is not null as is_user_known
+        purchase_type,
+        nullif(btrim(purchase_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as purchase_id,
+        nullif(btrim(user_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as user_id,
+        nullif(btrim(branch_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as branch_id,
+        purchased_at,
+        created_at,
+        coalesce(purchased_at, created_at) as effective_purchased_at,
+        nullif(btrim(case
+        when cast(purchase_details as text) !~ '\\u(0000|[dD][89a-fA-F])'
+            then case
+                when json_typeof(cast(purchase_details as json) -> 'name') in ('string', 'number', 'boolean')
+                    then cast(purchase_details as json) ->> 'name'
+            end
+        else case
+            when
+                json_typeof(cast(regexp_replace(regexp_replace(cast(purchase_details as text),
+        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
+        '\1\\u0001', 'g'),
+        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
+        '\1\\u0001', 'g') as json) -> 'name')
+                in ('string', 'number', 'boolean')
+                and cast(cast(regexp_replace(regexp_replace(cast(purchase_details as text),
+        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
+        '\1\\u0001', 'g'),
+        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
+        '\1\\u0001', 'g') as json) -> 'name' as text)
+                = cast(cast(regexp_replace(regexp_replace(cast(purchase_details as text),
+        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
+        '\1\\u0002', 'g'),
+        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
+        '\1\\u0002', 'g') as json) -> 'name' as text)
+                then cast(regexp_replace(regexp_replace(cast(purchase_details as text),
+        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
+        '\1\\u0001', 'g'),
+        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
+        '\1\\u0001', 'g') as json) ->> 'name'
+        end
+    end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as purchase_name,
+        nullif(btrim(case
+        when cast(purchase_details as text) !~ '\\u(0000|[dD][89a-fA-F])'
+            then case
+                when json_typeof(cast(purchase_details as json) -> 'source') in ('string', 'number', 'boolean')
+                    then cast(purchase_details as json) ->> 'source'
+            end
+        else case
+            when
+                json_typeof(cast(regexp_replace(regexp_replace(cast(purchase_details as text),
+        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
+        '\1\\u0001', 'g'),
+        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
+        '\1\\u0001', 'g') as json) -> 'source')
+                in ('string', 'number', 'boolean')
+                and cast(cast(regexp_replace(regexp_replace(cast(purchase_details as text),
+        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
+        '\1\\u0001', 'g'),
+        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
+        '\1\\u0001', 'g') as json) -> 'source' as text)
+                = cast(cast(regexp_replace(regexp_replace(cast(purchase_details as text),
+        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
+        '\1\\u0002', 'g'),
+        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
+        '\1\\u0002', 'g') as json) -> 'source' as text)
+                then cast(regexp_replace(regexp_replace(cast(purchase_details as text),
+        '(?<!\\)(?<!(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2})((?:\\\\)*)\\u[dD][c-fC-F][0-9a-fA-F]{2}',
+        '\1\\u0001', 'g'),
+        '(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2}))',
+        '\1\\u0001', 'g') as json) ->> 'source'
+        end
+    end, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as purchase_source
     from purchases
-    left join users
-        on purchases.user_id = users.user_id
 ),
 
-ranked as (
+usable as (
+    select
+        *,
+        purchase_id is not null
+        and user_id is not null
+        and effective_purchased_at is not null as is_usable
+    from cleaned
+),
+
+deduplicated as (
+    -- L3 / D3: one row per purchase id and type
     select
         *,
         row_number() over (
-            partition by is_user_known, user_id, purchase_type
+            partition by is_usable, purchase_type, purchase_id
+            order by
+                effective_purchased_at asc,
+                created_at asc nulls last,
+                user_id collate "C" asc,
+                branch_id collate "C" asc nulls last,
+                purchase_name collate "C" asc nulls last,
+                purchase_source collate "C" asc nulls last
+        ) as purchase_row_number
+    from usable
+),
+
+fated as (
+    select
+        *,
+        is_usable and purchase_row_number = 1 as is_kept
+    from deduplicated
+),
+
+ranked as (
+    -- L9 / D8: the kept purchases per user and type, first one first
+    select
+        *,
+        row_number() over (
+            partition by is_kept, user_id, purchase_type
             order by
                 effective_purchased_at asc,
                 created_at asc nulls last,
                 purchase_id collate "C" asc
-        ) as purchase_row_number
-    from matched
+        ) as purchase_order
+    from fated
 ),
 
 final as (
@@ -871,64 +678,56 @@ final as (
         purchase_id,
         user_id,
         branch_id,
-        effective_purchased_at,
+        purchased_at,
         created_at,
+        effective_purchased_at,
         purchase_name,
         purchase_source,
-        case when is_user_known then purchase_row_number end as purchase_rank,
-        case when not is_user_known then 'L5' end as set_aside_rule_id,
+        case when is_kept then purchase_order end as purchase_rank,
+        case when not is_kept then 'L3' end as set_aside_rule_id,
         case
-            when not is_user_known then 'user_id is not a user of dim_user (after L2)'
+            when purchase_id is null then 'purchase id is NULL or blank'
+            when user_id is null then 'user_id is NULL or blank'
+            when effective_purchased_at is null then 'purchase time and created_at are both NULL'
+            when not is_kept
+                then 'duplicate purchase id: another row sorts first (D3 order) and is kept'
         end as set_aside_reason
     from ranked
 )
 
 select * from final
-;
-
--- ---------------------------------------------------------------------------------------------
--- Step 9 of 11: int_users_converted
--- (model, view: models/intermediate/lead_conversions/int_users_converted.sql)
---
--- One row per kept user (L2) with the first membership and the first credit pack (rank 1 of
--- int_purchases_ranked, L9), the conversion event (L10 / D9: the earlier of the two, MEMBERSHIP
--- on an exact tie; NULL for a lead), the user's branch (L7 / D6: dim_user's branch_id, else the
--- conversion event purchase's branch_id) and the zone of that branch (its resolved zone when it
--- is a kept branch, else UTC). Times are UTC; the marts convert them (L8).
--- ---------------------------------------------------------------------------------------------
-create temporary view int_users_converted as
--- L7, L9, L10 / D6, D8, D9: one row per kept user (L2) with the first membership and first
--- credit pack (rank 1 of int_purchases_ranked), the conversion event (the earlier of the two,
+),  __dbt__cte__int_users_converted as (
+-- L5, L7, L9, L10 / D6, D8, D9: one row per kept user (L2) with the first membership and first
+-- credit pack (rank 1 of int_purchases_ranked; a purchase of a user who is not a kept user
+-- joins no row here, L5), the conversion event (the earlier of the two,
 -- MEMBERSHIP on an exact tie), the user's branch (dim_user's, else the event purchase's) and
 -- the zone of that branch (UTC when the branch is not a kept branch). Times are still UTC.
 with
 
 users as (
-    select * from pg_temp.stg_glofox__users
+    select * from __dbt__cte__stg_glofox__users
     where set_aside_rule_id is null
 ),
 
 branches as (
-    select * from pg_temp.int_branches_zoned
+    select * from __dbt__cte__int_branches_zoned
 ),
 
--- Each CTE below reads int_purchases_ranked itself (no shared CTE, which PostgreSQL would
--- materialise for all users), so a filter on user_id, such as the incremental run of
--- fct_client_conversion_events (issue 6), reaches the indexes on user_id.
+first_purchases as (
+    -- L9: rank 1 of each user and type, read by both CTEs below (PostgreSQL computes a CTE
+    -- that is read twice once)
+    select * from __dbt__cte__int_purchases_ranked
+    where purchase_rank = 1
+),
+
 first_memberships as (
-    select * from pg_temp.int_purchases_ranked
-    where
-        set_aside_rule_id is null
-        and purchase_rank = 1
-        and purchase_type = 'MEMBERSHIP'
+    select * from first_purchases
+    where purchase_type = 'MEMBERSHIP'
 ),
 
 first_credit_packs as (
-    select * from pg_temp.int_purchases_ranked
-    where
-        set_aside_rule_id is null
-        and purchase_rank = 1
-        and purchase_type = 'USER_CREDIT'
+    select * from first_purchases
+    where purchase_type = 'USER_CREDIT'
 ),
 
 users_with_firsts as (
@@ -1030,39 +829,8 @@ final as (
 )
 
 select * from final
-;
-
--- ---------------------------------------------------------------------------------------------
--- Step 10 of 11: fct_client_conversion_events
--- (model, incremental: models/marts/lead_conversions/fct_client_conversion_events.sql)
---
--- Part 1 (L12): exactly one row per user of L2 with the 17 columns of brief figure 1.6.1 in
--- that order: the user, the branch (L7), the lead status (L11), the conversion event (L10) and
--- the first membership and first credit pack (L9), whichever came first, NULL where there is
--- none. Every local_* column is the UTC time in the user's branch zone (L6, L8). Types enforced
--- by the contract (L14). Primary key user_id, added once the rows are written (post-hook
--- add_primary_key, issue 6: faster than inserting every row through it).
--- ---------------------------------------------------------------------------------------------
-create temporary table fct_client_conversion_events as
--- Part 1 (L8, L11, L12 / D7, D10): one row per user of L2 with the 17 columns of brief
--- figure 1.6.1 in that order. Times are shown in the zone of the user's branch (L7, L8);
--- lead_status is CLIENT when the user has a usable purchase, else LEAD with NULL conversion
--- columns (L11).
--- Issue 6: incremental on PostgreSQL: a run rebuilds only the users whose purchases (kept or
--- set aside) or user rows (the staging tables) were written since this mart's newest row, or
--- every user when a dim_branch row was (zones, L6): the pre-hook stage_changed_users writes them
--- to the temporary table changed_users and deletes their rows, the run appends their new rows.
--- The filter reaches through the view int_users_converted to the indexes on user_id.
--- depends_on: pg_temp.stg_glofox__membership_purchases
--- depends_on: pg_temp.stg_glofox__credit_pack_purchases
--- depends_on: pg_temp.stg_glofox__users
-
-
-with
-
-users as (
-    select * from pg_temp.int_users_converted
-    where true
+), users as (
+    select * from __dbt__cte__int_users_converted
 ),
 
 final as (
@@ -1107,31 +875,29 @@ select * from final
 ;
 
 -- ---------------------------------------------------------------------------------------------
--- Step 11 of 11: fct_lead_conversions
--- (model, incremental: models/marts/lead_conversions/fct_lead_conversions.sql)
+-- Step 3 of 3: fct_lead_conversions
+-- (model, table: models/marts/lead_conversions/fct_lead_conversions.sql)
 --
 -- Part 2 (L13): the 9 leading columns of brief figure 1.6.1 plus
 -- client_conversion_event_filter. Per user of L2: an ALL row always (the L10 event, LEAD or
 -- CLIENT); a MEMBERSHIP row iff the user has a usable membership (its first membership,
 -- CLIENT); a USER_CREDIT row iff a usable credit pack (its first credit pack, CLIENT). Built
--- from fct_client_conversion_events. Types enforced by the contract (L14). Primary key
--- (user_id, client_conversion_event_filter), added once the rows are written (post-hook
--- add_primary_key, issue 6).
+-- from fct_client_conversion_events. Types enforced by the contract (L14). A unique index on
+-- (user_id, client_conversion_event_filter) (dbt `indexes`).
 -- ---------------------------------------------------------------------------------------------
 create temporary table fct_lead_conversions as
 -- Part 2 (L13): per user an ALL row (the L10 event, LEAD or CLIENT), a MEMBERSHIP row iff the
 -- user has a usable membership (its first membership) and a USER_CREDIT row iff a usable credit
 -- pack (its first credit pack); the 9 leading columns of figure 1.6.1 plus
 -- client_conversion_event_filter. Built from the Part 1 mart, as the brief suggests.
--- Issue 6: incremental on PostgreSQL: a run rebuilds the rows of the users whose Part 1 row
--- was written since this mart's newest row (delete+insert on user_id).
+-- A unique index on (user_id, client_conversion_event_filter) (dbt `indexes`) keeps the grain
+-- and serves lookups by user.
 
 
 with
 
 conversion_events as (
-    select events.*
-    from pg_temp.fct_client_conversion_events as events
+    select * from pg_temp.fct_client_conversion_events
 ),
 
 all_events as (
@@ -1238,8 +1004,7 @@ create table public.fct_client_conversion_events (
     first_credit_pack_id varchar,
     first_local_credit_pack_purchase_at timestamp,
     first_credit_pack_name varchar,
-    first_credit_pack_source varchar,
-    primary key (user_id)
+    first_credit_pack_source varchar
 );
 
 insert into public.fct_client_conversion_events (
@@ -1281,6 +1046,8 @@ select
     first_credit_pack_source
 from pg_temp.fct_client_conversion_events;
 
+alter table public.fct_client_conversion_events add primary key (user_id);
+
 -- ---------------------------------------------------------------------------------------------
 -- Output 2 of 2: public.fct_lead_conversions
 --
@@ -1299,8 +1066,7 @@ create table public.fct_lead_conversions (
     client_conversion_event_local_created_at timestamp,
     client_conversion_event_name varchar,
     client_conversion_event_source varchar,
-    client_conversion_event_filter varchar not null,
-    primary key (user_id, client_conversion_event_filter)
+    client_conversion_event_filter varchar not null
 );
 
 insert into public.fct_lead_conversions (
@@ -1327,5 +1093,7 @@ select
     client_conversion_event_source,
     client_conversion_event_filter
 from pg_temp.fct_lead_conversions;
+
+alter table public.fct_lead_conversions add primary key (user_id, client_conversion_event_filter);
 
 commit;

@@ -50,12 +50,6 @@ METRICS = (
     "retention_cohort_users",
     "retained_users",
 )
-# Marts compared after the incremental run (incremental vs full rebuild of the same data).
-COMPARED_MARTS = (
-    "marts.fct_client_conversion_events",
-    "marts.fct_lead_conversions",
-    "marts.metrics_30d",
-)
 # The union of the lead_conversions and activity selectors (selectors.yml), as --select args.
 BOTH_SELECTORS = (
     "+fct_client_conversion_events",
@@ -275,62 +269,6 @@ def tests(bench: Bench) -> None:
     bench.record("activity tests (dbt test)", bench.dbt("test", "--selector", "activity"))
 
 
-APPEND_SQL = (BENCH_DIR / "append_one_percent.sql").read_text()
-
-
-def incremental(bench: Bench) -> None:
-    """1% new rows (some late), incremental runs, then a full rebuild of the same data. Also
-    timed: an incremental run with no new rows at all (what every run costs) and dbt's fixed
-    cost (a run of one view: start, parse, connect)."""
-    bench.record(
-        "dbt fixed cost (dbt run of one view)",
-        bench.dbt("run", "--select", "stg_postgres__time_zones"),
-        note="dbt start, partial parse, connection, one CREATE VIEW",
-    )
-    for selector, selection in SELECTIONS.items():
-        bench.dbt("run", *selection)
-        bench.record(
-            f"{selector} incremental run, no new rows",
-            bench.dbt("run", *selection),
-            note=f"dbt node time {bench.node_seconds:.1f} s",
-        )
-    bench.execute(APPEND_SQL)
-    incremental_seconds, incremental_nodes, full_seconds, full_nodes = {}, {}, {}, {}
-    for selector, selection in SELECTIONS.items():
-        incremental_seconds[selector] = bench.dbt("run", *selection)
-        incremental_nodes[selector] = bench.node_seconds
-    after_incremental = mart_digests(bench)
-    for selector, selection in SELECTIONS.items():
-        full_seconds[selector] = bench.dbt("run", *selection, "--full-refresh")
-        full_nodes[selector] = bench.node_seconds
-    after_full = mart_digests(bench)
-    same = after_incremental == after_full
-    verdict = "same marts as the full rebuild" if same else "MARTS DIFFER"
-    for selector in SELECTIONS:
-        bench.record(
-            f"{selector} incremental run after 1% new rows",
-            incremental_seconds[selector],
-            full_seconds[selector],
-            f"floor = full rebuild of the same data; {verdict}; dbt node time "
-            f"{incremental_nodes[selector]:.1f} s vs {full_nodes[selector]:.1f} s",
-        )
-    if not same:
-        raise SystemExit(
-            f"bench: incremental and full marts differ: {after_incremental} {after_full}"
-        )
-
-
-def mart_digests(bench: Bench) -> dict[str, str]:
-    digests = {}
-    for mart in COMPARED_MARTS:
-        (digest,) = bench.query(
-            f"select md5(string_agg(row_text, '|' order by row_text)) "
-            f'from (select cast(t.* as text) collate "C" as row_text from {mart} as t) as rows'
-        )[0]
-        digests[mart] = digest
-    return digests
-
-
 def dashboard_queries(bench: Bench, repeats: int = 5) -> None:
     """The dashboard's relations (selector dashboard: its build time), then each registered
     dashboard query with neutral filters (everything, event ALL)."""
@@ -409,8 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", default="2026-03-31", help="as-of date D (2026-03-31)")
     parser.add_argument(
         "--steps",
-        default="floors,tests,incremental,dashboard",
-        help="which steps (floors,tests,incremental,dashboard)",
+        default="floors,tests,dashboard",
+        help="which steps (floors,tests,dashboard)",
     )
     parser.add_argument(
         "--name",
@@ -456,10 +394,6 @@ def main(argv: list[str] | None = None) -> int:
                 tests(bench)
             if "dashboard" in steps:
                 dashboard_queries(bench)
-            if "incremental" in steps:
-                incremental(bench)
-                # the data now holds the 1% more rows: regenerate next time
-                bench.execute("comment on table public.dim_user is 'appended'")
             handle.flush()
             if args.drop:
                 with psycopg.connect(server.conninfo(database="postgres"), autocommit=True) as db:

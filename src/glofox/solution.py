@@ -2,8 +2,9 @@
 
 `dbt compile` renders the models the two lead-conversion marts need; this module reads the
 compiled SQL from target/.../manifest.json and writes one psql script that rebuilds the same
-steps as temporary views / tables (the seed becomes a temporary table filled from its CSV,
-the sources are the brief's tables in `public`) and, in the same transaction, replaces
+steps as temporary tables / views (the seed becomes a temporary table filled from its CSV,
+the sources are the brief's tables in `public`, the ephemeral models are the CTEs dbt inlines
+into the models that read them) and, in the same transaction, replaces
 public.fct_client_conversion_events and public.fct_lead_conversions with the marts' rows and
 contract columns. The script runs unmodified on the brief's freshly loaded container.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import subprocess
 import textwrap
 from pathlib import Path
@@ -39,10 +39,12 @@ How to run it, against the brief's container (or any database holding setup.sql'
 
 What it does (L15), in one transaction:
 
-1. It rebuilds every step the two marts need as a temporary view or table of this session,
-in dependency order: the seed {seeds}, the staging models cleaning the brief's input tables
-({sources}), the intermediate models and the marts. Each step below shows the model's
-description from its YAML (with the rule ids) and its SQL as dbt compiles it.
+1. It rebuilds every step the two marts need as a temporary table of this session, in
+dependency order: the seed {seeds}, then each mart from the brief's input tables
+({sources}). The staging and intermediate models are ephemeral: dbt compiles them into the
+SQL of each mart that reads them, as the CTEs named __dbt__cte__<model>. Each step below
+shows the descriptions from the YAML (with the rule ids) of the model and of the models it
+inlines, and its SQL as dbt compiles it.
 
 2. It replaces {outputs} with tables of exactly the marts' contract columns and types (L14)
 holding the marts' rows. The pre-created tables of the same names may have other columns:
@@ -79,9 +81,6 @@ def compile_manifest(conn: settings.Connection, target_path: Path | None = None)
         "resource_type:unit_test",
         "--target-path",
         str(target),
-        # Incremental models compile to their full build (is_incremental() is false), so the
-        # script never depends on what the database already holds.
-        "--full-refresh",
         "--quiet",
     ]
     env = {**dbt_runner.command_env(conn), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
@@ -194,10 +193,7 @@ def render_seed(node: dict[str, Any], root: Path) -> str:
 
 
 def render_model(node: dict[str, Any], names: dict[str, str]) -> str:
-    materialized = node["config"]["materialized"]
-    if materialized == "ephemeral":
-        raise SolutionError(f"{node['name']} is ephemeral; solution.sql supports views and tables")
-    kind = "view" if materialized == "view" else "table"  # table, incremental: a table
+    kind = "view" if node["config"]["materialized"] == "view" else "table"
     code = node.get("compiled_code")
     if not code:
         raise SolutionError(f"{node['name']} has no compiled SQL; run `dbt compile` first.")
@@ -233,13 +229,11 @@ def render_constraint(constraint: dict[str, Any]) -> str | None:
     return None  # foreign keys and custom constraints are not carried over
 
 
-def post_hook_primary_key(node: dict[str, Any]) -> str | None:
-    """The primary key a mart gets from its add_primary_key post-hook (issue 6), if any."""
-    for hook in node["config"].get("post-hook") or []:
-        match = re.search(r"add_primary_key\(\s*\[([^\]]*)\]\s*\)", hook.get("sql", ""))
-        if match:
-            columns = re.findall(r"['\"](\w+)['\"]", match.group(1))
-            return f"primary key ({', '.join(columns)})"
+def unique_index_columns(node: dict[str, Any]) -> list[str] | None:
+    """The columns of the mart's unique index (dbt `indexes` config), if it has one."""
+    for index in node["config"].get("indexes") or []:
+        if index.get("unique"):
+            return list(index["columns"])
     return None
 
 
@@ -255,16 +249,19 @@ def render_output(node: dict[str, Any]) -> str:
         rendered = render_constraint(constraint)
         if rendered:
             lines.append(rendered)
-    primary_key = post_hook_primary_key(node)
-    if primary_key:
-        lines.append(primary_key)
     definition = ",\n".join(f"    {line}" for line in lines)
     names = ",\n".join(f"    {name}" for name, _, _ in columns)
-    return (
+    text = (
         f"drop table if exists {table};\n\n"
         f"create table {table} (\n{definition}\n);\n\n"
         f"insert into {table} (\n{names}\n)\nselect\n{names}\nfrom {temp_name(node)};\n"
     )
+    # The mart's unique index becomes the output's primary key, built after the insert (one
+    # sort instead of one index insertion per row).
+    key = unique_index_columns(node)
+    if key:
+        text += f"\nalter table {table} add primary key ({', '.join(key)});\n"
+    return text
 
 
 def render(manifest: dict[str, Any], root: Path) -> str:
@@ -276,6 +273,7 @@ def render(manifest: dict[str, Any], root: Path) -> str:
             source_name(node) if node["resource_type"] == "source" else temp_name(node)
         )
         for node in nodes.values()
+        if node.get("relation_name")  # ephemeral models have none: dbt inlines them
     }
     sources = sorted(source_name(n) for n in nodes.values() if n["resource_type"] == "source")
     seeds = [n for n in nodes.values() if n["resource_type"] == "seed"]
@@ -291,7 +289,12 @@ def render(manifest: dict[str, Any], root: Path) -> str:
         "set client_min_messages = warning;\n\n"
         "begin;\n",
     ]
-    steps = [n for n in nodes.values() if n["resource_type"] in ("model", "seed")]
+    steps = [
+        n
+        for n in nodes.values()
+        if n["resource_type"] == "seed"
+        or (n["resource_type"] == "model" and n["config"]["materialized"] != "ephemeral")
+    ]
     for number, node in enumerate(steps, start=1):
         kind = node["resource_type"]
         shape = "seed" if kind == "seed" else f"model, {node['config']['materialized']}"
@@ -299,6 +302,15 @@ def render(manifest: dict[str, Any], root: Path) -> str:
         origin = f"({shape}: {node['original_file_path']})"
         description = node.get("description") or "(no description)"
         block = [_rule_line(), comment(title), comment(origin), "--", comment(description)]
+        for inlined in inlined_models(node, nodes):
+            block += [
+                "--",
+                comment(
+                    f"Inlined as __dbt__cte__{inlined['name']} (ephemeral model, "
+                    f"{inlined['original_file_path']}):"
+                ),
+                comment(inlined.get("description") or "(no description)"),
+            ]
         block.append(_rule_line())
         rendered = render_seed(node, root) if kind == "seed" else render_model(node, names)
         parts.append("\n".join(block) + "\n" + rendered)
@@ -313,6 +325,25 @@ def render(manifest: dict[str, Any], root: Path) -> str:
         parts.append("\n".join(block) + "\n" + render_output(node))
     parts.append("commit;\n")
     return "\n".join(parts)
+
+
+def inlined_models(node: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ephemeral models dbt inlined into a model's compiled SQL, parents first."""
+    found: list[str] = []
+
+    def visit(unique_id: str) -> None:
+        for parent in sorted(nodes[unique_id].get("depends_on", {}).get("nodes", [])):
+            parent_node = nodes[parent]
+            if (
+                parent_node["resource_type"] == "model"
+                and parent not in found
+                and (parent_node["config"]["materialized"] == "ephemeral")
+            ):
+                visit(parent)
+                found.append(parent)
+
+    visit(node["unique_id"])
+    return [nodes[unique_id] for unique_id in found]
 
 
 def _rule_line() -> str:

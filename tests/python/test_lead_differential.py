@@ -344,13 +344,10 @@ def dirty_inputs(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
 # --- database side ---------------------------------------------------------------------------
 
 
-def load_inputs(
-    db: ScratchDatabase, tables: dict[str, list[dict[str, Any]]], append: bool = False
-) -> None:
-    """Replace (or append to) the four input tables' rows (COPY; PostgreSQL parses the JSON)."""
+def load_inputs(db: ScratchDatabase, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Replace the four input tables' rows (COPY; PostgreSQL parses the JSON)."""
     with db.connect() as conn:
-        if not append:
-            conn.execute("truncate " + ", ".join(f"public.{name}" for name in INPUT_COLUMNS))
+        conn.execute("truncate " + ", ".join(f"public.{name}" for name in INPUT_COLUMNS))
         for name, columns in INPUT_COLUMNS.items():
             statement = f"copy public.{name} ({', '.join(columns)}) from stdin"
             with conn.cursor().copy(statement) as copy:
@@ -403,15 +400,12 @@ class ProjectError(Exception):
     the data): not something hypothesis should shrink."""
 
 
-def build_lead_models(db: ScratchDatabase, full_refresh: bool = True) -> None:
+def build_lead_models(db: ScratchDatabase) -> None:
     """Only the model nodes the two marts and the audit need (the seed is loaded once per
-    module). A model
-    that fails on the data is an AssertionError (a finding); a project that does not parse is
-    a ProjectError. full_refresh: incremental models are rebuilt from scratch, so the result
-    depends only on the inputs (the incremental path has its own test)."""
+    module). A model that fails on the data is an AssertionError (a finding); a project that
+    does not parse is a ProjectError."""
     result = db.dbt(
         "run",
-        *(["--full-refresh"] if full_refresh else []),
         "--select",
         "+fct_client_conversion_events",
         "+fct_lead_conversions",
@@ -573,42 +567,6 @@ def test_l1_l13_marts_match_reference_on_random_dirty_inputs(
             build_lead_models(db)
         except ProjectError as error:
             # Skip exceptions end hypothesis at once (no shrinking); reported as a failure below.
-            project_errors.append(str(error))
-            pytest.skip(str(error))
-        assert_marts_match_reference(db, read_inputs(db))
-
-    project_errors: list[str] = []
-    try:
-        check()
-    except pytest.skip.Exception:
-        if project_errors:
-            pytest.fail(f"the dbt project did not build (not a data finding): {project_errors[0]}")
-        raise
-
-
-def test_l1_l13_incremental_run_after_appended_rows_matches_reference(
-    db: ScratchDatabase, hypothesis_examples: int
-):
-    """The inputs are append-only: build from scratch on the first rows of each table, append
-    the other rows, run again without --full-refresh; the marts must equal the reference on
-    all rows, as a full rebuild would (whatever the models materialise incrementally)."""
-
-    @settings(
-        max_examples=max(hypothesis_examples // 3, 5),
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-    @given(tables=dirty_inputs(), data=st.data())
-    def check(tables: dict[str, list[dict[str, Any]]], data: st.DataObject) -> None:
-        cut = {
-            name: data.draw(st.integers(0, len(rows)), label=name) for name, rows in tables.items()
-        }
-        load_inputs(db, {name: rows[: cut[name]] for name, rows in tables.items()})
-        try:
-            build_lead_models(db, full_refresh=True)
-            load_inputs(db, {name: rows[cut[name] :] for name, rows in tables.items()}, append=True)
-            build_lead_models(db, full_refresh=False)
-        except ProjectError as error:
             project_errors.append(str(error))
             pytest.skip(str(error))
         assert_marts_match_reference(db, read_inputs(db))

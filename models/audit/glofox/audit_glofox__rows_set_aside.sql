@@ -1,32 +1,46 @@
 -- L5: every input row of the four glofox input tables that no mart uses, with the rule that set
 -- it aside (L2 users, L3 purchases, L5 purchases of unknown users, L6 branches), the reason and
 -- the row's identifying values (after L1 cleaning). Reads the very fate columns the lead models
--- filter on, so input rows = used rows + audited rows (tests/audit/glofox).
+-- filter on, so input rows = used rows + audited rows (tests/audit/glofox). A view over
+-- the source tables only (its parents are ephemeral): it is never missing while dbt rebuilds.
 with
 
-branches as (
+branches_set_aside as (
     select * from {{ ref('stg_glofox__branches') }}
     where set_aside_rule_id is not null
 ),
 
-users as (
+users_set_aside as (
     select * from {{ ref('stg_glofox__users') }}
     where set_aside_rule_id is not null
 ),
 
-memberships as (
-    select * from {{ ref('stg_glofox__membership_purchases') }}
-    where set_aside_rule_id is not null
+purchases as (
+    select * from {{ ref('int_purchases_ranked') }}
 ),
 
-credit_packs as (
-    select * from {{ ref('stg_glofox__credit_pack_purchases') }}
+kept_users as (
+    select * from {{ ref('stg_glofox__users') }}
+    where set_aside_rule_id is null
+),
+
+purchases_set_aside as (
+    select * from purchases
     where set_aside_rule_id is not null
 ),
 
 purchases_of_unknown_users as (
-    select * from {{ ref('int_purchases_ranked') }}
-    where set_aside_rule_id is not null
+    -- L5: kept purchases (L3) whose user is not a kept user (L2)
+    select
+        purchases.*,
+        'L5' as unknown_user_rule_id,
+        'user_id is not a user of dim_user (after L2)' as unknown_user_reason
+    from purchases
+    left join kept_users
+        on purchases.user_id = kept_users.user_id
+    where
+        purchases.set_aside_rule_id is null
+        and kept_users.user_id is null
 ),
 
 unioned as (
@@ -39,7 +53,7 @@ unioned as (
         branch_id,
         created_at,
         cast(null as {{ dbt.type_timestamp() }}) as purchased_at
-    from branches
+    from branches_set_aside
 
     union all
 
@@ -52,33 +66,7 @@ unioned as (
         branch_id,
         created_at,
         cast(null as {{ dbt.type_timestamp() }}) as purchased_at
-    from users
-
-    union all
-
-    select
-        'fct_membership_purchases' as source_table,
-        set_aside_rule_id as rule_id,
-        set_aside_reason as reason,
-        membership_id as record_id,
-        user_id,
-        branch_id,
-        created_at,
-        effective_purchased_at as purchased_at
-    from memberships
-
-    union all
-
-    select
-        'fct_credit_pack_purchases' as source_table,
-        set_aside_rule_id as rule_id,
-        set_aside_reason as reason,
-        credit_pack_id as record_id,
-        user_id,
-        branch_id,
-        created_at,
-        effective_purchased_at as purchased_at
-    from credit_packs
+    from users_set_aside
 
     union all
 
@@ -89,6 +77,22 @@ unioned as (
         end as source_table,
         set_aside_rule_id as rule_id,
         set_aside_reason as reason,
+        purchase_id as record_id,
+        user_id,
+        branch_id,
+        created_at,
+        effective_purchased_at as purchased_at
+    from purchases_set_aside
+
+    union all
+
+    select
+        case purchase_type
+            when 'MEMBERSHIP' then 'fct_membership_purchases'
+            else 'fct_credit_pack_purchases'
+        end as source_table,
+        unknown_user_rule_id as rule_id,
+        unknown_user_reason as reason,
         purchase_id as record_id,
         user_id,
         branch_id,

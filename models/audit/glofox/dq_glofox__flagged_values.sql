@@ -12,8 +12,12 @@ users as (
 ),
 
 purchases as (
-    select * from {{ ref('int_purchases_ranked') }}
-    where set_aside_rule_id is null
+    -- the purchases the marts use: kept (L3) and of a kept user (L5)
+    select ranked_purchases.*
+    from {{ ref('int_purchases_ranked') }} as ranked_purchases
+    inner join users
+        on ranked_purchases.user_id = users.user_id
+    where ranked_purchases.set_aside_rule_id is null
 ),
 
 branches as (

@@ -1,92 +1,85 @@
--- L5 and L9 / D8: the kept purchases of both types (after L3), each marked as set aside (L5)
--- when its user is not a kept user (L2), else ranked among the user's purchases of its type:
--- effective time, then created_at (NULL last), then purchase id byte order. Rank 1 is the
--- user's first membership / first credit pack.
--- Issue 6: incremental on PostgreSQL: a run re-ranks only the users whose purchases or user
--- rows (the staging tables) were written since this model's newest row (the temporary table
--- changed_users of stage_changed_users, which also deletes their rows), and appends their new
--- rows. Other engines rebuild the table.
-{{ config(
-    materialized=incremental_on_postgres(),
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    indexes=[{'columns': ['user_id']}],
-    pre_hook=["{{ reset_when_inputs_replaced(newest_row_version(this), [
-        ref('stg_glofox__membership_purchases'),
-        ref('stg_glofox__credit_pack_purchases'),
-        ref('stg_glofox__users'),
-    ]) }}", "{{ stage_changed_users() }}"],
-) }}
-
+-- The rules both purchase tables share, written once: every membership and credit-pack row,
+-- cleaned (L1 / D1), with its effective time (L3 / D3), the name and source read from the
+-- details JSON (L4 / D4) and its fate (L3): set aside when it is not usable or another row of
+-- the same purchase id sorts first, else kept and ranked among the same user's purchases of its
+-- type (L9 / D8): effective time, then created_at (NULL last), then purchase id byte order.
+-- Rank 1 is the user's first membership / first credit pack. Whether the user is a kept user
+-- (L5) is decided where purchases meet users: int_users_converted and the audit.
 with
 
 memberships as (
     select * from {{ ref('stg_glofox__membership_purchases') }}
-    where
-        set_aside_rule_id is null
-        and {{ is_changed_user('user_id') }}
 ),
 
 credit_packs as (
     select * from {{ ref('stg_glofox__credit_pack_purchases') }}
-    where
-        set_aside_rule_id is null
-        and {{ is_changed_user('user_id') }}
-),
-
-users as (
-    select * from {{ ref('stg_glofox__users') }}
-    where
-        set_aside_rule_id is null
-        and {{ is_changed_user('user_id') }}
 ),
 
 purchases as (
-    select
-        cast('MEMBERSHIP' as {{ dbt.type_string() }}) as purchase_type,
-        membership_id as purchase_id,
-        user_id,
-        branch_id,
-        effective_purchased_at,
-        created_at,
-        membership_name as purchase_name,
-        membership_source as purchase_source
-    from memberships
-
+    select * from memberships
     union all
+    select * from credit_packs
+),
 
+cleaned as (
     select
-        cast('USER_CREDIT' as {{ dbt.type_string() }}) as purchase_type,
-        credit_pack_id as purchase_id,
-        user_id,
-        branch_id,
-        effective_purchased_at,
+        purchase_type,
+        {{ clean_text('purchase_id') }} as purchase_id,
+        {{ clean_text('user_id') }} as user_id,
+        {{ clean_text('branch_id') }} as branch_id,
+        purchased_at,
         created_at,
-        credit_pack_name as purchase_name,
-        credit_pack_source as purchase_source
-    from credit_packs
-),
-
-matched as (
-    select
-        purchases.*,
-        users.user_id is not null as is_user_known
+        coalesce(purchased_at, created_at) as effective_purchased_at,
+        {{ clean_text(json_scalar_text('purchase_details', 'name')) }} as purchase_name,
+        {{ clean_text(json_scalar_text('purchase_details', 'source')) }} as purchase_source
     from purchases
-    left join users
-        on purchases.user_id = users.user_id
 ),
 
-ranked as (
+usable as (
+    select
+        *,
+        purchase_id is not null
+        and user_id is not null
+        and effective_purchased_at is not null as is_usable
+    from cleaned
+),
+
+deduplicated as (
+    -- L3 / D3: one row per purchase id and type
     select
         *,
         row_number() over (
-            partition by is_user_known, user_id, purchase_type
+            partition by is_usable, purchase_type, purchase_id
+            order by
+                effective_purchased_at asc,
+                created_at asc nulls last,
+                {{ collate_bytewise('user_id') }} asc,
+                {{ collate_bytewise('branch_id') }} asc nulls last,
+                {{ collate_bytewise('purchase_name') }} asc nulls last,
+                {{ collate_bytewise('purchase_source') }} asc nulls last
+        ) as purchase_row_number
+    from usable
+),
+
+fated as (
+    select
+        *,
+        is_usable and purchase_row_number = 1 as is_kept
+    from deduplicated
+),
+
+ranked as (
+    -- L9 / D8: the kept purchases per user and type, first one first
+    select
+        *,
+        row_number() over (
+            partition by is_kept, user_id, purchase_type
             order by
                 effective_purchased_at asc,
                 created_at asc nulls last,
                 {{ collate_bytewise('purchase_id') }} asc
-        ) as purchase_row_number
-    from matched
+        ) as purchase_order
+    from fated
 ),
 
 final as (
@@ -95,14 +88,19 @@ final as (
         purchase_id,
         user_id,
         branch_id,
-        effective_purchased_at,
+        purchased_at,
         created_at,
+        effective_purchased_at,
         purchase_name,
         purchase_source,
-        case when is_user_known then purchase_row_number end as purchase_rank,
-        case when not is_user_known then 'L5' end as set_aside_rule_id,
+        case when is_kept then purchase_order end as purchase_rank,
+        case when not is_kept then 'L3' end as set_aside_rule_id,
         case
-            when not is_user_known then 'user_id is not a user of dim_user (after L2)'
+            when purchase_id is null then 'purchase id is NULL or blank'
+            when user_id is null then 'user_id is NULL or blank'
+            when effective_purchased_at is null then 'purchase time and created_at are both NULL'
+            when not is_kept
+                then 'duplicate purchase id: another row sorts first (D3 order) and is kept'
         end as set_aside_reason
     from ranked
 )

@@ -1,5 +1,6 @@
--- L7, L9, L10 / D6, D8, D9: one row per kept user (L2) with the first membership and first
--- credit pack (rank 1 of int_purchases_ranked), the conversion event (the earlier of the two,
+-- L5, L7, L9, L10 / D6, D8, D9: one row per kept user (L2) with the first membership and first
+-- credit pack (rank 1 of int_purchases_ranked; a purchase of a user who is not a kept user
+-- joins no row here, L5), the conversion event (the earlier of the two,
 -- MEMBERSHIP on an exact tie), the user's branch (dim_user's, else the event purchase's) and
 -- the zone of that branch (UTC when the branch is not a kept branch). Times are still UTC.
 with
@@ -13,23 +14,21 @@ branches as (
     select * from {{ ref('int_branches_zoned') }}
 ),
 
--- Each CTE below reads int_purchases_ranked itself (no shared CTE, which PostgreSQL would
--- materialise for all users), so a filter on user_id, such as the incremental run of
--- fct_client_conversion_events (issue 6), reaches the indexes on user_id.
-first_memberships as (
+first_purchases as (
+    -- L9: rank 1 of each user and type, read by both CTEs below (PostgreSQL computes a CTE
+    -- that is read twice once)
     select * from {{ ref('int_purchases_ranked') }}
-    where
-        set_aside_rule_id is null
-        and purchase_rank = 1
-        and purchase_type = 'MEMBERSHIP'
+    where purchase_rank = 1
+),
+
+first_memberships as (
+    select * from first_purchases
+    where purchase_type = 'MEMBERSHIP'
 ),
 
 first_credit_packs as (
-    select * from {{ ref('int_purchases_ranked') }}
-    where
-        set_aside_rule_id is null
-        and purchase_rank = 1
-        and purchase_type = 'USER_CREDIT'
+    select * from first_purchases
+    where purchase_type = 'USER_CREDIT'
 ),
 
 users_with_firsts as (

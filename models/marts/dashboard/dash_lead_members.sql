@@ -6,9 +6,9 @@
 -- through the partial indexes below (ORDER BY signup time LIMIT 500; an index-ordered OFFSET);
 -- the listed members' event details come from fct_lead_conversions (its index on user_id).
 -- Narrow on purpose: at 1M users the build is the insert (~4 s) and these indexes (~12 s).
--- Vacuumed at the end of the run (on-run-end, macro vacuum_dashboard_relations), when no
--- transaction of a concurrent model holds its rows back, so the median's index-only scan
--- visits no heap pages (~50 ms at 1M users instead of ~400 ms).
+-- The build runs no VACUUM (no run-end maintenance): until autovacuum has marked the new
+-- table's pages all-visible, the median's index-only scan also visits heap pages (~400 ms at
+-- 1M users instead of ~50 ms).
 {%- set all_rows = "where client_conversion_event_filter = 'ALL'" %}
 {%- set labels = "branch, country, gym_policy, signup_month, source_label" %}
 {{ config(

@@ -2,32 +2,14 @@
 -- figure 1.6.1 in that order. Times are shown in the zone of the user's branch (L7, L8);
 -- lead_status is CLIENT when the user has a usable purchase, else LEAD with NULL conversion
 -- columns (L11).
--- Issue 6: incremental on PostgreSQL: a run rebuilds only the users whose purchases (kept or
--- set aside) or user rows (the staging tables) were written since this mart's newest row, or
--- every user when a dim_branch row was (zones, L6): the pre-hook stage_changed_users writes them
--- to the temporary table changed_users and deletes their rows, the run appends their new rows.
--- The filter reaches through the view int_users_converted to the indexes on user_id.
--- depends_on: {{ ref('stg_glofox__membership_purchases') }}
--- depends_on: {{ ref('stg_glofox__credit_pack_purchases') }}
--- depends_on: {{ ref('stg_glofox__users') }}
-{{ config(
-    materialized=incremental_on_postgres(),
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    post_hook="{{ add_primary_key(['user_id']) }}",
-    pre_hook=["{{ reset_when_inputs_replaced(newest_row_version(this), [
-        ref('stg_glofox__membership_purchases'),
-        ref('stg_glofox__credit_pack_purchases'),
-        ref('stg_glofox__users'),
-        source('glofox', 'dim_branch'),
-    ]) }}", "{{ stage_changed_users(with_branch_changes=true) }}"],
-) }}
+-- A unique index on user_id (dbt `indexes`, built in one pass after the rows are written)
+-- keeps the grain and serves lookups by user.
+{{ config(indexes=[{'columns': ['user_id'], 'unique': True}]) }}
 
 with
 
 users as (
     select * from {{ ref('int_users_converted') }}
-    where {{ is_changed_user('user_id') }}
 ),
 
 final as (

@@ -2,27 +2,16 @@
 -- user has a usable membership (its first membership) and a USER_CREDIT row iff a usable credit
 -- pack (its first credit pack); the 9 leading columns of figure 1.6.1 plus
 -- client_conversion_event_filter. Built from the Part 1 mart, as the brief suggests.
--- Issue 6: incremental on PostgreSQL: a run rebuilds the rows of the users whose Part 1 row
--- was written since this mart's newest row (delete+insert on user_id).
-{{ config(
-    materialized=incremental_on_postgres(),
-    unique_key='user_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
-    post_hook="{{ add_primary_key(['user_id', 'client_conversion_event_filter']) }}",
-    pre_hook="{{ reset_when_inputs_replaced(
-        newest_row_version(this), [ref('fct_client_conversion_events')]
-    ) }}",
-) }}
+-- A unique index on (user_id, client_conversion_event_filter) (dbt `indexes`) keeps the grain
+-- and serves lookups by user.
+{{ config(indexes=[
+    {'columns': ['user_id', 'client_conversion_event_filter'], 'unique': True},
+]) }}
 
 with
 
 conversion_events as (
-    select events.*
-    from {{ ref('fct_client_conversion_events') }} as events
-    {%- if is_incremental() %}
-        where {{ row_version('events') }} > {{ newest_row_version(this) }}
-    {%- endif %}
+    select * from {{ ref('fct_client_conversion_events') }}
 ),
 
 all_events as (

@@ -35,15 +35,18 @@ used_rows as (
         count(*) as used_row_count
     from {{ ref('fct_client_conversion_events') }}
     union all
+    -- a purchase is used when it is kept (L3) and its user is a user of the marts (L5)
     select
-        case purchase_type
+        case purchases.purchase_type
             when 'MEMBERSHIP' then 'fct_membership_purchases'
             else 'fct_credit_pack_purchases'
         end as source_table,
         count(*) as used_row_count
-    from {{ ref('int_purchases_ranked') }}
-    where set_aside_rule_id is null
-    group by purchase_type
+    from {{ ref('int_purchases_ranked') }} as purchases
+    inner join {{ ref('fct_client_conversion_events') }} as events
+        on purchases.user_id = events.user_id
+    where purchases.set_aside_rule_id is null
+    group by purchases.purchase_type
 ),
 
 audited_rows as (

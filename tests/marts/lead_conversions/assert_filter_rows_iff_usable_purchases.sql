@@ -4,12 +4,15 @@
 with
 
 first_purchases as (
+    -- rank 1 of the users of the marts (a purchase of an unknown user is set aside, L5)
     select
-        user_id,
-        purchase_type,
-        purchase_id
-    from {{ ref('int_purchases_ranked') }}
-    where set_aside_rule_id is null and purchase_rank = 1
+        purchases.user_id,
+        purchases.purchase_type,
+        purchases.purchase_id
+    from {{ ref('int_purchases_ranked') }} as purchases
+    inner join {{ ref('fct_client_conversion_events') }} as events
+        on purchases.user_id = events.user_id
+    where purchases.purchase_rank = 1
 ),
 
 filter_rows as (
