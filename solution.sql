@@ -13,11 +13,12 @@
 -- 1. It rebuilds every step the two marts need as a temporary table of this session, in
 -- dependency order: the seed country_capital_timezones (from
 -- seeds/country_capital_timezones.csv), then each mart from the brief's input tables
--- (public.dim_branch, public.dim_user, public.fct_credit_pack_purchases,
--- public.fct_membership_purchases). The staging and intermediate models are ephemeral: dbt
--- compiles them into the SQL of each mart that reads them, as the CTEs named
--- __dbt__cte__<model>. Each step below shows the descriptions from the YAML (with the rule ids)
--- of the model and of the models it inlines, and its SQL as dbt compiles it.
+-- (pg_catalog.pg_timezone_names, public.dim_branch, public.dim_user,
+-- public.fct_credit_pack_purchases, public.fct_membership_purchases). The staging and
+-- intermediate models are ephemeral: dbt compiles them into the SQL of each mart that reads
+-- them, as the CTEs named __dbt__cte__<model>. Each step below shows the descriptions from the
+-- YAML (with the rule ids) of the model and of the models it inlines, and its SQL as dbt
+-- compiles it.
 --
 -- 2. It replaces public.fct_client_conversion_events and public.fct_lead_conversions with
 -- tables of exactly the marts' contract columns and types (L14) holding the marts' rows. The

@@ -292,7 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="database up, dbt build, CSVs, summary (what `make run` does)",
         description="Start the database if needed, load setup.sql once, dbt build, export CSVs.",
     )
-    run.add_argument("--full-refresh", action="store_true", help="dbt --full-refresh: reload the seeds too")
+    run.add_argument(
+        "--full-refresh", action="store_true", help="also reload the seeds from scratch"
+    )
     run.add_argument(
         "--as-of",
         type=_iso_date,
