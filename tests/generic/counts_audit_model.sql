@@ -2,14 +2,14 @@
     audit model it counts, per input table x rule x reason: fails with every group whose count
     differs (or that is missing on either side). `input_table` is a column of the audit model
     or a quoted literal, as in the macro audit_row_counts. -#}
-{% test counts_audit_model(model, audit_model, reason_column, input_table) %}
+{% test counts_audit_model(model, audit_model, reason_column, input_table, rule_column='set_aside_rule_id') %}
 
 with
 
 audited as (
     select
         cast({{ input_table }} as {{ dbt.type_string() }}) as input_table,
-        cast(rule_id as {{ dbt.type_string() }}) as rule_id,
+        cast({{ rule_column }} as {{ dbt.type_string() }}) as rule_id,
         cast({{ reason_column }} as {{ dbt.type_string() }}) as reason
     from {{ ref(audit_model) }}
 ),

@@ -667,9 +667,11 @@ def audit_count(db: ScratchDatabase, relations: tuple[str, ...], rule: str | Non
     total = 0
     for relation in relations:
         schema, name = relation.split(".")
+        # Rows set aside carry set_aside_rule_id, values flagged but kept rule_id.
+        rule_column = "set_aside_rule_id" if relation in SET_ASIDE else "rule_id"
         total += db.query(
             f'select count(*) from "{schema}"."{name}" '  # fixed names from this module
-            "where cast(%s as text) is null or rule_id = %s",
+            f"where cast(%s as text) is null or {rule_column} = %s",
             (rule, rule),
         )[0][0]
     return total

@@ -459,8 +459,8 @@ def assert_audit_matches_reference(db: ScratchDatabase, tables: dict[str, list[d
         {
             (table, rule): count
             for table, rule, count in db.query(
-                "select source_table, rule_id, count(*)"
-                " from audit.audit_glofox__rows_set_aside group by source_table, rule_id"
+                "select source_table, set_aside_rule_id, count(*)"
+                " from audit.audit_glofox__rows_set_aside group by source_table, set_aside_rule_id"
             )
         }
     )

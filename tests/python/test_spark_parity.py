@@ -65,8 +65,8 @@ DIM_BRANCHES_COLUMNS = (
 )
 AUDIT_COLUMNS = (
     "source_table",
-    "rule_id",
-    "reason",
+    "set_aside_rule_id",
+    "set_aside_reason",
     "record_id",
     "user_id",
     "branch_id",

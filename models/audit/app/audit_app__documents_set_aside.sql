@@ -16,9 +16,9 @@ set_aside as (
         loaded_at,
         document,
         payment_id,
-        set_aside_rule as rule_id,
-        set_aside_reason_code as reason_code,
-        set_aside_reason as reason,
+        set_aside_rule as set_aside_rule_id,
+        set_aside_reason_code,
+        set_aside_reason,
         duplicate_of_event_row_id
 
     from payment_events

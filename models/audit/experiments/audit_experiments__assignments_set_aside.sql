@@ -15,8 +15,8 @@ final as (
     select
         as_of_date,
         assignment_row_id,
-        set_aside_rule as rule_id,
-        set_aside_reason as reason,
+        set_aside_rule_id,
+        set_aside_reason,
         experiment_key,
         user_id,
         variant_as_logged as variant,

@@ -2,5 +2,5 @@
 -- the data-quality page.
 {{ config(materialized='table') }}
 {{ audit_row_counts(
-    'audit_experiments__assignments_set_aside', 'reason', "'app.experiment_assignments'"
+    'audit_experiments__assignments_set_aside', 'set_aside_reason', "'app.experiment_assignments'"
 ) }}

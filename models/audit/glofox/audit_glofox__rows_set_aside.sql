@@ -46,8 +46,8 @@ purchases_of_unknown_users as (
 unioned as (
     select
         'dim_branch' as source_table,
-        set_aside_rule_id as rule_id,
-        set_aside_reason as reason,
+        set_aside_rule_id,
+        set_aside_reason,
         branch_id as record_id,
         cast(null as {{ dbt.type_string() }}) as user_id,
         branch_id,
@@ -59,8 +59,8 @@ unioned as (
 
     select
         'dim_user' as source_table,
-        set_aside_rule_id as rule_id,
-        set_aside_reason as reason,
+        set_aside_rule_id,
+        set_aside_reason,
         user_id as record_id,
         user_id,
         branch_id,
@@ -75,8 +75,8 @@ unioned as (
             when 'MEMBERSHIP' then 'fct_membership_purchases'
             else 'fct_credit_pack_purchases'
         end as source_table,
-        set_aside_rule_id as rule_id,
-        set_aside_reason as reason,
+        set_aside_rule_id,
+        set_aside_reason,
         purchase_id as record_id,
         user_id,
         branch_id,
@@ -91,8 +91,8 @@ unioned as (
             when 'MEMBERSHIP' then 'fct_membership_purchases'
             else 'fct_credit_pack_purchases'
         end as source_table,
-        unknown_user_rule_id as rule_id,
-        unknown_user_reason as reason,
+        unknown_user_rule_id as set_aside_rule_id,
+        unknown_user_reason as set_aside_reason,
         purchase_id as record_id,
         user_id,
         branch_id,
@@ -103,9 +103,14 @@ unioned as (
 
 final as (
     select
+        -- The audit's key: the listed rows numbered (identical input rows are numbered apart).
+        row_number() over (
+            order by source_table, set_aside_rule_id, record_id, set_aside_reason, user_id,
+                branch_id, created_at, purchased_at
+        ) as audit_row_id,
         cast(source_table as {{ dbt.type_string() }}) as source_table,
-        cast(rule_id as {{ dbt.type_string() }}) as rule_id,
-        cast(reason as {{ dbt.type_string() }}) as reason,
+        cast(set_aside_rule_id as {{ dbt.type_string() }}) as set_aside_rule_id,
+        cast(set_aside_reason as {{ dbt.type_string() }}) as set_aside_reason,
         cast(record_id as {{ dbt.type_string() }}) as record_id,
         cast(user_id as {{ dbt.type_string() }}) as user_id,
         cast(branch_id as {{ dbt.type_string() }}) as branch_id,

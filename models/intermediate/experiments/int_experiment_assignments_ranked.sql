@@ -82,7 +82,7 @@ final as (
             when checked.invalid_rule is not null then checked.invalid_rule
             when ranked.is_crossover_user then 'E1'
             when ranked.exposure_sequence > 1 then 'E1'
-        end as set_aside_rule,
+        end as set_aside_rule_id,
         case
             when checked.invalid_rule is not null then checked.invalid_reason
             when ranked.is_crossover_user then 'crossover: user logged in both variants'

@@ -52,20 +52,27 @@ class AuditSource:
 
 SOURCES = (
     AuditSource(
-        "audit.audit_glofox__rows_set_aside", "public.*", "set aside", "reason", "source_table"
+        "audit.audit_glofox__rows_set_aside",
+        "public.*",
+        "set aside",
+        "set_aside_reason",
+        "source_table",
     ),
     AuditSource(
         "audit.dq_glofox__flagged_values", "public.*", "flagged, kept", "check_name", "source_table"
     ),
     AuditSource(
-        "audit.audit_app__documents_set_aside", "app.payment_events", "set aside", "reason"
+        "audit.audit_app__documents_set_aside",
+        "app.payment_events",
+        "set aside",
+        "set_aside_reason",
     ),
     AuditSource("audit.audit_app__unknown_senders", "app.messages", "flagged, kept", "reason"),
     AuditSource(
         "audit.audit_experiments__assignments_set_aside",
         "app.experiment_assignments",
         "set aside",
-        "reason",
+        "set_aside_reason",
     ),
 )
 OUTCOMES = ("set aside", "flagged, kept")

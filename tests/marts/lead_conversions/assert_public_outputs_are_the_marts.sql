@@ -7,11 +7,11 @@ with
 events_only_in_mart as (
     select * from {{ ref('fct_client_conversion_events') }}
     except all
-    select * from {{ ref('public_fct_client_conversion_events') }}
+    select * from {{ ref('fct_client_conversion_events_public') }}
 ),
 
 events_only_in_public as (
-    select * from {{ ref('public_fct_client_conversion_events') }}
+    select * from {{ ref('fct_client_conversion_events_public') }}
     except all
     select * from {{ ref('fct_client_conversion_events') }}
 ),
@@ -19,11 +19,11 @@ events_only_in_public as (
 conversions_only_in_mart as (
     select * from {{ ref('fct_lead_conversions') }}
     except all
-    select * from {{ ref('public_fct_lead_conversions') }}
+    select * from {{ ref('fct_lead_conversions_public') }}
 ),
 
 conversions_only_in_public as (
-    select * from {{ ref('public_fct_lead_conversions') }}
+    select * from {{ ref('fct_lead_conversions_public') }}
     except all
     select * from {{ ref('fct_lead_conversions') }}
 ),
