@@ -356,6 +356,9 @@ def test_lead_readme_question_poland_march_membership_30_days(sync_api, app, bui
     assert everyone[0] > leads > clients > 0
     expect_lead_kpis(sync_api, page, leads, clients)
     expect(sync_api, page.get_by_text("The gyms picked count membership only")).to_be_visible()
+    # When the data was built, in UTC, labelled as such.
+    built_line = re.compile(r"^Data built at \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+    expect(sync_api, page.get_by_text(built_line)).to_be_visible()
     # The README quotes the answer for the sample data: it must stay true.
     readme = " ".join((PROJECT_ROOT / "README.md").read_text().split())
     answer = re.search(r"(\d+) / (\d+) = ([\d.]+%) on the sample data", readme)
@@ -609,6 +612,8 @@ def test_activity_names_its_rate_apart_and_points_to_the_lead_page(
     expect_activity_kpis(sync_api, page, activity_expected(built, "Poland"))
     expect(sync_api, metric_value(page, "Conversion rate")).to_have_count(0)
     expect(sync_api, page.get_by_text("paid or sent a message in those 30 days")).to_be_visible()
+    as_of_line = re.compile(f"^Data as of {AS_OF} \\(the 30 days ending that day, UTC\\); built at")
+    expect(sync_api, page.get_by_text(as_of_line)).to_be_visible()
     page.get_by_role("link", name=re.compile("Lead conversions: the lead conversion rate")).click()
     wait_url(page, "/activity", present=False)
     page.locator("h1", has_text="Lead conversions").wait_for(timeout=WAIT_MS)

@@ -66,10 +66,10 @@ def back_button_per_filter_change() -> None:
     st.html(_HISTORY_PER_CHANGE, unsafe_allow_javascript=True, width="content")
 
 
-def built_line(relations: Sequence[str], data_as_of: str | None = None) -> None:
-    """The "data as of / built at" line: when dbt last wrote what the page reads (UTC)."""
+def built_line(data_as_of: str | None = None) -> None:
+    """The "data as of / built at" line: when dbt last built the dashboard's relations (UTC)."""
     try:
-        when = queries.built_at(relations)
+        when = queries.built_at()
     except psycopg.Error:
         when = None
     built = f"built at {when:%Y-%m-%d %H:%M} UTC" if when is not None else "build time unknown"

@@ -32,6 +32,7 @@ RELATIONS = (
     "marts.dim_branches",
     "marts.dash_lead_counts",
     "marts.dash_lead_members",
+    "marts.dash_lead_options",
 )
 EVENT_FILTERS = ("ALL", "MEMBERSHIP", "USER_CREDIT")
 WINDOWS: dict[str, int | None] = {
@@ -164,23 +165,7 @@ _SCOPED = sql.SQL(
 
 Q_OPTIONS = queries.register(
     "lead_options",
-    """
-    select 'country' as kind, country as value from marts.dash_lead_counts
-    where client_conversion_event_filter = 'ALL'
-    union
-    select 'branch', branch from marts.dash_lead_counts
-    where client_conversion_event_filter = 'ALL'
-    union
-    select 'cohort', signup_month from marts.dash_lead_counts
-    where client_conversion_event_filter = 'ALL'
-    union
-    select 'policy', gym_policy from marts.dash_lead_counts
-    where client_conversion_event_filter = 'ALL'
-    union
-    select 'source', source_label from marts.dash_lead_counts
-    where is_client
-    order by 1, 2
-    """,
+    "select kind, option_value as value from marts.dash_lead_options order by kind, value",
 )
 
 # The median is exact: the clients with a known time to conversion are counted from the
@@ -417,8 +402,7 @@ SMALL_GROUP = 30  # fewer leads than this: the rate is flagged as resting on a s
 
 def options(version: str) -> dict[str, list[str]]:
     """The values each filter offers (every lead's labels; sources of the clients)."""
-    everything = {"countries": [], "branches": [], "sources": [], "cohorts": [], "policies": []}
-    frame = queries.frame(Q_OPTIONS, version, event_filter="ALL", window_days=None, **everything)
+    frame = queries.frame(Q_OPTIONS, version)
     return {kind: frame.loc[frame["kind"] == kind, "value"].tolist() for kind in DIMENSIONS}
 
 

@@ -262,7 +262,6 @@ def render() -> None:
     version = components.require(activity_data.RELATIONS)
     params = _filters(version)
     components.built_line(
-        activity_data.RELATIONS,
         data_as_of=f"{params['as_of']:%Y-%m-%d} (the 30 days ending that day, UTC)",
     )
     st.markdown(

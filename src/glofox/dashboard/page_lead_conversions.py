@@ -49,7 +49,7 @@ def _filters(options: dict[str, list[str]]) -> dict[str, Any]:
     )
     event_filter = event_codes.get(event_label or "", "ALL")
     policy_codes = {POLICY_LABELS.get(code, code): code for code in options["policy"]}
-    columns = st.columns([2, 2, 2, 2, 1])
+    columns = st.columns([2, 3, 2, 2])
     with columns[0]:
         countries = st.multiselect(
             "Country", options["country"], key="country", bind="query-params"
@@ -244,7 +244,8 @@ def _breakdown(version: str, filters: dict[str, Any]) -> tuple[str, list[str]]:
 
 def _trend(version: str, filters: dict[str, Any]) -> None:
     st.subheader("Lead conversion rate by signup month")
-    frame = lead_data.breakdown(version, filters, "cohort")
+    # Every signup month, whatever months the filter picks: a trend needs its neighbours.
+    frame = lead_data.breakdown(version, {**filters, "cohorts": []}, "cohort")
     if frame.empty:
         st.info("No leads in this view.")
         return
@@ -263,7 +264,8 @@ def _trend(version: str, filters: dict[str, Any]) -> None:
         )
     )
     st.caption(
-        "Signup months in the branch's local time; recent months have had less time to convert."
+        "Every signup month (the signup-month filter does not apply here; the others do), in "
+        "the branch's local time; recent months have had less time to convert."
     )
 
 
@@ -331,7 +333,7 @@ def _drill_down(version: str, filters: dict[str, Any], dimension: str, values: l
 def render() -> None:
     st.title("Lead conversions")
     version = components.require(lead_data.RELATIONS)
-    components.built_line(lead_data.RELATIONS)
+    components.built_line()
     st.markdown(
         "**Lead conversion rate**: the share of the gyms' members (*leads*) who became "
         "*clients* by buying a membership or a credit pack. Looking for the share of new app "

@@ -105,18 +105,14 @@ def row(name: str, version: str, **params: Any) -> dict[str, Any]:
     return {} if result.empty else result.iloc[0].to_dict()
 
 
-_BUILT_AT = """
-    select max(greatest(last_analyze, last_vacuum, last_autoanalyze, last_autovacuum))
-    from pg_stat_all_tables
-    where relid = any(
-        select to_regclass(name) from unnest(cast(%s as text[])) as relations (name)
-    )
-"""
+BUILD_INFO = "marts.dash_build_info"
 
 
-def built_at(relations: Sequence[str]) -> Any:
-    """When dbt last wrote the relations (UTC): every build analyses the tables it writes, so
-    the latest analyse (or vacuum) time of theirs; None when the server has no such record."""
+def built_at() -> Any:
+    """When the last build that included the dashboard's relations ran (UTC), or None when
+    that table is not built."""
     with connect() as db:
-        (when,) = db.execute(_BUILT_AT, (list(relations),)).fetchone()
-    return when
+        if db.execute("select to_regclass(%s)", (BUILD_INFO,)).fetchone()[0] is None:
+            return None
+        row = db.execute(f"select max(built_at_utc) from {BUILD_INFO}").fetchone()
+    return row[0] if row else None
