@@ -225,9 +225,9 @@ insert into pg_temp.country_capital_timezones (country, timezone_id) values
 -- models/staging/postgres/stg_postgres__time_zones.sql):
 -- Every time-zone name the engine knows (L6 / D5), from the dispatched macro `known_time_zones`
 -- (PostgreSQL: pg_catalog.pg_timezone_names, about 600 names including links such as
--- Asia/Calcutta; on Spark, issue 7: Java's zone list), with the lower-case form used for the
--- case-insensitive match of dim_branch.timezone_id. No copy of the catalogue is kept
--- (ephemeral: inlined into the models that read it).
+-- Asia/Calcutta; on Spark, Java's zone list), with the lower-case form used for the case-
+-- insensitive match of dim_branch.timezone_id. No copy of the catalogue is kept (ephemeral:
+-- inlined into the models that read it).
 --
 -- Inlined as __dbt__cte__int_branches_zoned (ephemeral model,
 -- models/intermediate/lead_conversions/int_branches_zoned.sql):

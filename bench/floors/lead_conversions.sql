@@ -1,4 +1,4 @@
--- Floor of the lead marts (issue 6): the least SQL any correct answer to L1-L13 must run,
+-- Floor of the lead marts: the least SQL any correct answer to L1-L13 must run,
 -- with no intermediate relation: clean (L1) and pick one row per user (L2), per purchase id
 -- (L3) and per branch (L6), rank first purchases per user and type (L9), join users, write
 -- both outputs (L11-L13). Same rules and tie-breaks as the models, so its row counts equal

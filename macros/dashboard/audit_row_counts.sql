@@ -1,4 +1,4 @@
-{#- Issue 6: the data-quality page's counts of an audit model, as a small table: rows per input
+{#- The data-quality page's counts of an audit model, as a small table: rows per input
     table x rule x reason. `input_table` is a column of the audit model (SQL) or, for models of
     one input table, a quoted literal. The audit model itself stays a view with its meaning
     (it is what the "input = used + audited" tests read); this only counts it once per build. -#}

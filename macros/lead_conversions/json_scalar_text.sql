@@ -49,7 +49,7 @@
         '\1\\u{{ marker }}', 'g') as json)
 {%- endmacro %}
 
-{#- Spark (issue 7): the details columns are STRING on Spark (glofox spark-load). The value's
+{#- Spark: the details columns are STRING on Spark (glofox spark-load). The value's
     JSON type comes from from_json with a VARIANT field (a per-field parse: a document that is
     not an object gives NULL, with duplicate keys the last one wins, like PostgreSQL's json);
     strings and booleans read as their text. Numbers read as written: variant normalises them

@@ -16,7 +16,7 @@
     select cast(name as varchar) as timezone_id from {{ zone_names }}
 {%- endmacro %}
 
-{#- Spark (issue 7): the zone names Java knows (java.time.ZoneId.getAvailableZoneIds(), the JVM's
+{#- Spark: the zone names Java knows (java.time.ZoneId.getAvailableZoneIds(), the JVM's
     tz database: what from_utc_timestamp accepts), read through reflect() as the text of a Java
     set, "[Asia/Aden, America/Cuiaba, ...]". Not PostgreSQL's list: Java has e.g. SystemV/AST4,
     PostgreSQL has e.g. EST and posixrules; see the README's Spark section. `zone_names` (a

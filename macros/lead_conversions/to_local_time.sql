@@ -12,7 +12,7 @@
     (({{ timestamp_utc }} at time zone 'UTC') at time zone {{ zone }})
 {%- endmacro %}
 
-{#- Spark (issue 7): from_utc_timestamp reads the TIMESTAMP as UTC and returns the wall-clock time
+{#- Spark: from_utc_timestamp reads the TIMESTAMP as UTC and returns the wall-clock time
     in `zone` (Java's tz database); the session time zone must be UTC (profiles.yml). -#}
 {% macro spark__to_local_time(timestamp_utc, zone) -%}
     from_utc_timestamp({{ timestamp_utc }}, {{ zone }})

@@ -1,4 +1,4 @@
-"""The dashboard (issue 5) end to end, in headless Chromium driven by Playwright.
+"""The dashboard end to end, in headless Chromium driven by Playwright.
 
 A scratch database gets setup.sql, the sample payment stream and `dbt build`; the app is
 started as `glofox dashboard --port N` against it (so it connects with the read-only role),

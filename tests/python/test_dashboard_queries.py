@@ -1,4 +1,4 @@
-"""The dashboard's lead and activity drill-down queries (issue 6) give exactly what the pages
+"""The dashboard's lead and activity drill-down queries give exactly what the pages
 showed when they computed every number from the marts at query time.
 
 The page now reads two relations built for it (marts.dash_lead_counts, marts.dash_lead_members:
@@ -28,7 +28,8 @@ from harness import PROJECT_ROOT, ScratchDatabase
 
 AS_OF = "2026-03-31"
 
-# The page's former `members` CTE (before issue 6), verbatim; `select * from members` added.
+# The page's former `members` CTE (before it read relations built for it), verbatim;
+# `select * from members` added.
 MEMBERS = """
     with lead_rows as (
         select user_id, branch_id, local_user_created_at
@@ -133,7 +134,8 @@ MEMBERS = """
 """
 
 
-# The activity page's former drill-down query (before issue 6), verbatim: every user, no limit.
+# The activity page's former drill-down query (before dash_activity_new_users), verbatim:
+# every user, no limit.
 ACTIVITY_DRILL = """
         with spellings as (
             select lower(country) as country_key, country, count(*) as branches

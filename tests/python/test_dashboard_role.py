@@ -1,4 +1,4 @@
-"""The dashboard's role (issue 5) reads the marts and the audit models, and nothing else.
+"""The dashboard's role reads the marts and the audit models, and nothing else.
 
 A scratch database gets setup.sql, the sample payment stream and a dbt run, so every schema
 the project has is there (public and app raw tables, staging, intermediate, seeds, marts,
@@ -66,7 +66,7 @@ def can_select(connection: psycopg.Connection, schema: str, name: str) -> bool:
 
 def test_role_reads_every_mart_and_audit_relation(built: ScratchDatabase) -> None:
     readable = relations(built, READABLE)
-    # The relations built for the dashboard's queries (issue 6) too: default privileges.
+    # The relations built for the dashboard's queries too: default privileges.
     expected = {
         "fct_lead_conversions",
         "dim_branches",

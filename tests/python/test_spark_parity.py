@@ -1,4 +1,4 @@
-"""Spark parity of the lead-conversion marts (issue 7; spec L1-L13, decisions D1-D10).
+"""Spark parity of the lead-conversion marts (spec L1-L13, decisions D1-D10).
 
 The same dbt models build the marts on PostgreSQL and on Apache Spark (dbt-spark, session
 mode): the engine differences live in the spark__ macros (JSON details, zone list, zone

@@ -1,4 +1,4 @@
-"""`glofox generate` (issue 6): setup.sql's tables and kinds of dirty data, at any size.
+"""`glofox generate`: setup.sql's tables and kinds of dirty data, at any size.
 
 Small sizes only (a few hundred users): the same seed gives the same rows, another seed other
 rows; the tables have setup.sql's columns (the DDL is read from it); every kind of dirty row

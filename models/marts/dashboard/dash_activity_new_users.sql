@@ -1,4 +1,4 @@
--- Dashboard (issue 6): the activity page's drill-down, prepared: the new users of D
+-- Dashboard: the activity page's drill-down, prepared: the new users of D
 -- (new_users_30d, A5) with the segment labels the page filters on, as the page labelled them at
 -- query time: the branch's name (else its id, else 'unknown'), the country in its most common
 -- spelling (else as given, else 'unknown') and the acquisition source (the source of the

@@ -1,4 +1,4 @@
--- Dashboard (issue 6): how the pages label a country, in one place. dim_branches keeps each
+-- Dashboard: how the pages label a country, in one place. dim_branches keeps each
 -- branch's country as given (L1), so 'poland' and 'Poland' are two spellings of one country:
 -- the pages group countries case-insensitively and show each group in its most common
 -- spelling (most branches, then the spelling's own order). Read by dash_lead_members,

@@ -1,4 +1,4 @@
--- Dashboard (issue 6): the lead page's counts, pre-aggregated. Per conversion-event filter
+-- Dashboard: the lead page's counts, pre-aggregated. Per conversion-event filter
 -- (L13) x the lead's labels (branch, country, gym policy, signup cohort month) x the event's
 -- source: the members who converted under that filter, in all and per band of days from
 -- signup to the event; and one row (is_client false, no source) of the label's leads who did

@@ -1,4 +1,4 @@
--- Dashboard (issue 6): one row per row of fct_lead_conversions (L13), i.e. per lead its ALL
+-- Dashboard: one row per row of fct_lead_conversions (L13), i.e. per lead its ALL
 -- row and per event filter it converted under its CLIENT row, with the lead's labels exactly
 -- as the lead page shows them (branch name, country in its most common spelling, the gym's
 -- conversion policy, signup cohort month) and the days from signup to the event (L8 local

@@ -1,4 +1,4 @@
-"""The dashboard (issue 5): a Streamlit app over the marts, run with `glofox dashboard`.
+"""The dashboard: a Streamlit app over the marts, run with `glofox dashboard`.
 
 Modules, one job each:
   role.py              the read-only PostgreSQL role the app connects with (created by `make run`)

@@ -55,7 +55,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 DRILL_LIMIT = 500
 ROW_HEIGHT = 35  # pixels per table row (the e2e test clicks a row by position)
 
-# The page reads two relations built for it (models/marts/dashboard, issue 6), so that each
+# The page reads two relations built for it (models/marts/dashboard), so that each
 # query answers in well under 200 ms at 1M users:
 # - marts.dash_lead_counts: members per event filter x label (branch, country, gym policy,
 #   signup month) x source, converted or not, with the clients per band of days to conversion

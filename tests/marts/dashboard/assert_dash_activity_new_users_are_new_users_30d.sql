@@ -1,4 +1,4 @@
--- Issue 6: dash_activity_new_users holds exactly the rows of new_users_30d (A5), one for one
+-- dash_activity_new_users holds exactly the rows of new_users_30d (A5), one for one
 -- with the same values (its labels: tests/python/test_dashboard_queries.py). Fails with every
 -- difference.
 with

@@ -1,4 +1,4 @@
--- Issue 6: dash_lead_counts is dash_lead_members summed. Per event filter, label and source
+-- dash_lead_counts is dash_lead_members summed. Per event filter, label and source
 -- its client rows count the filter's CLIENT rows, per band of days to conversion (bounds 0, 1,
 -- 7, 14, 30, 60, 90, here by width_bucket); per filter and label all its rows add up to the
 -- label's leads (its ALL rows). Fails with every row or label whose counts differ.

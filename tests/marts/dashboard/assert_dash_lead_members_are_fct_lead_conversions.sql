@@ -1,4 +1,4 @@
--- Issue 6: dash_lead_members holds exactly the rows of fct_lead_conversions (L13), one for one,
+-- dash_lead_members holds exactly the rows of fct_lead_conversions (L13), one for one,
 -- with a CLIENT flag equal to lead_status, the event's source label and days to conversion
 -- equal to the difference of the two local times (L8). Fails with every row that differs.
 with
