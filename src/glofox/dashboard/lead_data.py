@@ -170,7 +170,26 @@ Q_OPTIONS = queries.register(
 
 # The median is exact: the clients with a known time to conversion are counted from the
 # aggregate, then the one or two middle values are read in index order (OFFSET) and
-# percentile_cont interpolates them as it would over all the values.
+# percentile_cont interpolates them as it would over all the values. The read starts at the
+# band of days holding the first middle value (its lower bound; the band counts say how many
+# values lie below it), not at the smallest value, so it visits a fraction of the rows: the
+# index-only scan also reads the heap until autovacuum has marked a new table's pages.
+_TIMED_BANDS = [
+    (column, lower)
+    for column, lower in (
+        ("clients_before_signup", "-Infinity"),
+        ("clients_days_0_1", "0"),
+        ("clients_days_1_7", "1"),
+        ("clients_days_7_14", "7"),
+        ("clients_days_14_30", "14"),
+        ("clients_days_30_60", "30"),
+        ("clients_days_60_90", "60"),
+        ("clients_days_90_plus", "90"),
+    )
+]
+assert {column for column, _ in _TIMED_BANDS} == {
+    column for column, _, _ in BANDS if column != "clients_days_unknown"
+}
 Q_KPIS = queries.register(
     "lead_kpis",
     _SCOPED
@@ -180,8 +199,24 @@ Q_KPIS = queries.register(
             select
                 coalesce(sum(members), 0) as leads,
                 coalesce(sum(converted), 0) as clients,
-                coalesce(sum(timed), 0) as timed_clients
+                coalesce(sum(timed), 0) as timed_clients,
+                cast(floor(greatest(coalesce(sum(timed), 0) - 1, 0) / 2) as bigint) as first_middle,
+                {band_sums}
             from scoped
+        ),
+
+        start as (
+            select bands.lower_bound, totals.first_middle - bands.below as skipped
+            from totals
+            cross join lateral (
+                select
+                    band.lower_bound,
+                    sum(band.clients) over (order by band.lower_bound) - band.clients as below
+                from (values {band_values}) as band (lower_bound, clients)
+            ) as bands
+            where bands.below <= totals.first_middle
+            order by bands.lower_bound desc
+            limit 1
         ),
 
         middle as (
@@ -191,6 +226,7 @@ Q_KPIS = queries.register(
                 client_conversion_event_filter = %(event_filter)s
                 and is_client
                 and days_to_conversion is not null
+                and days_to_conversion >= (select lower_bound from start)
                 and {scope}
                 and (
                     cast(%(window_days)s as integer) is null
@@ -202,7 +238,7 @@ Q_KPIS = queries.register(
                 )
             order by days_to_conversion
             -- n values: the middle one (n odd) or two (n even) start at floor((n - 1) / 2)
-            offset (select cast(floor(greatest(timed_clients - 1, 0) / 2) as bigint) from totals)
+            offset (select skipped from start)
             limit (select cast(2 - mod(timed_clients, 2) as bigint) from totals)
         )
 
@@ -215,7 +251,19 @@ Q_KPIS = queries.register(
             ) as median_days
         from totals
         """
-    ).format(scope=_in_scope()),
+    ).format(
+        scope=_in_scope(),
+        band_sums=sql.SQL(",\n                ").join(
+            sql.SQL("coalesce(sum({column}), 0) as {column}").format(column=sql.Identifier(column))
+            for column, _ in _TIMED_BANDS
+        ),
+        band_values=sql.SQL(", ").join(
+            sql.SQL("(cast({lower} as numeric), totals.{column})").format(
+                lower=sql.Literal(lower), column=sql.Identifier(column)
+            )
+            for column, lower in _TIMED_BANDS
+        ),
+    ),
 )
 
 Q_BUCKETS = queries.register(
