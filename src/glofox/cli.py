@@ -15,10 +15,21 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
 from pathlib import Path
 
-from glofox import activity_metrics, database, dbt_runner, embedded_postgres, export, settings
+import psycopg
+
+from glofox import (
+    activity_metrics,
+    database,
+    dbt_runner,
+    embedded_postgres,
+    export,
+    files,
+    settings,
+)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -58,11 +69,22 @@ def cmd_exec(args: argparse.Namespace) -> int:
     command = [a for a in args.command if a != "--"] if args.command[:1] == ["--"] else args.command
     if not command:
         raise SystemExit("glofox exec: give a command, e.g. `glofox exec -- dbt build`")
-    return dbt_runner.run(command, database.current(), check=False)
+    conn = database.current()
+    database.require_database(conn)
+    return dbt_runner.run(command, conn, check=False)
+
+
+# dbt arguments that need no database: dbt answers them by itself.
+DBT_OFFLINE_ARGS = {"-h", "--help", "--version", "-v", "help"}
 
 
 def cmd_dbt(args: argparse.Namespace) -> int:
-    return dbt_runner.run(["dbt", *args.dbt_args], database.current(), check=False)
+    if not args.dbt_args or args.dbt_args[0] in DBT_OFFLINE_ARGS or "--help" in args.dbt_args:
+        conn = settings.connection(embedded_port=embedded_postgres.running_port())
+        return dbt_runner.run(["dbt", *args.dbt_args], conn, check=False)
+    conn = database.current()
+    database.require_database(conn)
+    return dbt_runner.run(["dbt", *args.dbt_args], conn, check=False)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -98,7 +120,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from glofox.dashboard import role, server
 
     if args.grant_only:
-        role.ensure(database.up(load_setup=False))
+        role.ensure(database.up(load_setup=False), requested=True)
         return 0
     return server.serve(port=args.port, address=args.address)
 
@@ -128,8 +150,7 @@ def cmd_experiment_report(args: argparse.Namespace) -> int:
     except experiment_report.ReportError as error:
         raise SystemExit(f"glofox experiment-report: {error}") from error
     if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text)
+        files.write_text(args.output, text)
         print(f"Wrote {args.output}")
     else:
         sys.stdout.write(text)
@@ -308,10 +329,13 @@ def build_parser() -> argparse.ArgumentParser:
         "dashboard",
         help="serve the Streamlit dashboard over the marts (what `make dashboard` does)",
         description=(
-            "Start the database if needed, create/refresh the read-only role the app connects "
-            "with (env GLOFOX_DASHBOARD_USER / GLOFOX_DASHBOARD_PASSWORD, defaults "
-            "glofox_dashboard / glofox_dashboard_local) and serve the app on 127.0.0.1:PORT. "
-            "Build the marts first with `make run`; the app says so when they are missing."
+            "Start the database if needed and serve the app on 127.0.0.1:PORT, connected as a "
+            "read-only role (GLOFOX_DASHBOARD_USER, default glofox_dashboard) that reads only "
+            "the relations the dashboard shows. On the embedded server the role is created or "
+            "refreshed here (password GLOFOX_DASHBOARD_PASSWORD, else a random one kept in "
+            ".glofox/). On another server nothing is created unless --grant-only or "
+            "GLOFOX_DASHBOARD_CREATE_ROLE=1 asks for it; the password always comes from "
+            "GLOFOX_DASHBOARD_PASSWORD. Build the marts first with `make run`."
         ),
     )
     dash.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
@@ -319,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument(
         "--grant-only",
         action="store_true",
-        help="only create/refresh the read-only role and its grants, then exit",
+        help="only create/refresh the read-only role and its grants (on any server), then exit",
     )
     dash.set_defaults(func=cmd_dashboard)
 
@@ -437,12 +461,34 @@ def _iso_date(text: str) -> datetime.date:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
     if argv[:1] == ["dbt"] and argv[1:2] not in (["-h"], ["--help"]):
         # Everything after `dbt` is dbt's, its options included (argparse would claim them).
-        return cmd_dbt(argparse.Namespace(dbt_args=argv[1:]))
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
+        args = argparse.Namespace(func=cmd_dbt, dbt_args=argv[1:])
+    else:
+        args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except psycopg.errors.InsufficientPrivilege as error:
+        user = os.environ.get("PGUSER", settings.DEMO_USER)
+        print(database.privilege_message(user, error), file=sys.stderr)
+    except psycopg.OperationalError as error:
+        print(
+            f"glofox: the database is unreachable: {database.one_line(error)}. Start it with "
+            "`glofox db start` (or `make run`), or check PGHOST/PGPORT/PGUSER/PGPASSWORD, "
+            "then run the command again.",
+            file=sys.stderr,
+        )
+    except psycopg.Error as error:
+        print(f"glofox: database error: {database.one_line(error)}", file=sys.stderr)
+    except files.WriteError as error:
+        print(f"glofox: {error}", file=sys.stderr)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"glofox: {where}{error.strerror or database.one_line(error)}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

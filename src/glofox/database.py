@@ -54,6 +54,18 @@ LEAD_INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+def one_line(error: BaseException) -> str:
+    """An error's message on one line (libpq's messages span several)."""
+    return "; ".join(part.strip() for part in str(error).splitlines() if part.strip())
+
+
+def privilege_message(user: str, error: BaseException) -> str:
+    return (
+        f"glofox: the database user {user} lacks a privilege this step needs: "
+        f"{one_line(error)}. Grant it, or set PGUSER/PGPASSWORD to a user that has it."
+    )
+
+
 def current() -> settings.Connection:
     """The connection in use; starts nothing. For the embedded server it must be running."""
     if settings.uses_external_server():
@@ -136,12 +148,32 @@ def ensure_database(conn: settings.Connection) -> None:
             ).fetchone()
             if not exists:
                 admin.execute(sql.SQL("create database {}").format(sql.Identifier(conn.database)))
-    except psycopg.OperationalError as error:
+    except psycopg.Error as error:
+        if error.sqlstate == "42501":  # no CONNECT on `postgres`, or no CREATEDB
+            raise SystemExit(privilege_message(conn.user, error)) from error
+        if isinstance(error, psycopg.OperationalError):
+            raise SystemExit(
+                f"glofox: cannot connect to {conn.describe()}: {one_line(error)}. Check "
+                "PGHOST/PGPORT/PGUSER/PGPASSWORD, or unset PGHOST and PGPORT to use the "
+                "embedded server."
+            ) from error
+        raise
+
+
+def require_database(conn: settings.Connection) -> None:
+    """Stop with a message when conn's database does not exist on its server."""
+    try:
+        with psycopg.connect(conn.conninfo(database="postgres"), connect_timeout=10) as admin:
+            exists = admin.execute(
+                "select 1 from pg_database where datname = %s", (conn.database,)
+            ).fetchone()
+    except psycopg.Error:
+        return  # the command itself reports an unreachable server in its own words
+    if not exists:
         raise SystemExit(
-            f"glofox: cannot connect to {conn.describe()}: {error}\n"
-            "Check PGHOST/PGPORT/PGUSER/PGPASSWORD, or unset PGHOST and PGPORT to use the "
-            "embedded server."
-        ) from error
+            f"glofox: database {conn.database} does not exist on {conn.host}:{conn.port}. "
+            "Check PGDATABASE, or create it with `glofox db start` (which also loads setup.sql)."
+        )
 
 
 def missing_setup_tables(conn: settings.Connection) -> list[str]:

@@ -12,12 +12,20 @@ from glofox import settings
 
 def command_env(conn: settings.Connection) -> dict[str, str]:
     root = settings.project_root()
-    return {
+    env = {
         **os.environ,
         **conn.env(),
         "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR", str(root)),
         "DBT_PROJECT_DIR": os.environ.get("DBT_PROJECT_DIR", str(root)),
     }
+    if "GLOFOX_DASHBOARD_READER" not in env:
+        from glofox.dashboard import role
+
+        # dbt grants the dashboard's relations to its role on each build (dbt_project.yml)
+        # once the role exists on this server.
+        if role.role_exists(conn):
+            env["GLOFOX_DASHBOARD_READER"] = role.role_name()
+    return env
 
 
 def dbt_executable() -> str:

@@ -2,7 +2,9 @@
 
 It behaves like the brief's container for any SQL client: it listens on 127.0.0.1 (port 5432
 when free, else the next free one), user `postgres`, password `docker`, database `glofox`.
-Its data, socket, log and port file live in `.glofox/postgres/` of the project. PostgreSQL
+Its data, socket, log and port file live in `.glofox/postgres/` of the project, a folder only
+the OS user running the project (and the server's user) may enter; the socket, like TCP,
+asks for the password. PostgreSQL
 refuses to run as root, so when started as root it runs as the system user `pgserver`
 (created on first use, as the wheel itself does).
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
@@ -136,6 +139,34 @@ def running_port() -> int | None:
     return int(port_file().read_text().strip())
 
 
+def serves(conn: settings.Connection) -> bool:
+    """Is conn this project's embedded server (also under `glofox exec`, which sets PGPORT)?"""
+    if conn.host not in ("127.0.0.1", "localhost", "::1"):
+        return False
+    return running_port() == conn.port
+
+
+def _restrict_access() -> None:
+    """Only the OS user that runs the project (and the server's own user) may enter the state
+    folder and its socket folder, and every connection, by socket or TCP, needs the password:
+    pg_hba.conf of a cluster made before that trusted any local user on the socket."""
+    for folder in (home(), socket_dir()):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+    hba = data_dir() / "pg_hba.conf"
+    if hba.exists():
+        text = hba.read_text()
+        lines = [
+            re.sub(r"\btrust\s*$", "scram-sha-256", line)
+            if not line.lstrip().startswith("#")
+            else line
+            for line in text.splitlines()
+        ]
+        hardened = "\n".join(lines) + "\n"
+        if hardened != text:
+            hba.write_text(hardened)
+
+
 def _initdb() -> None:
     home().mkdir(parents=True, exist_ok=True)
     socket_dir().mkdir(exist_ok=True)
@@ -157,7 +188,7 @@ def _initdb() -> None:
             "--pwfile",
             str(pwfile),
             "--auth-local",
-            "trust",
+            "scram-sha-256",
             "--auth-host",
             "scram-sha-256",
             "--encoding",
@@ -183,8 +214,12 @@ def start() -> int:
     if _as_root():
         _ensure_system_user()
         _check_reachable()
+    _restrict_access()
     port = choose_port()
-    options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={socket_dir()}"
+    options = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={socket_dir()}"
+        " -c unix_socket_permissions=0700"
+    )
     result = _run(
         [
             pg_bin("pg_ctl"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from glofox import database, settings
+from glofox import database, files, settings
 from glofox.experiment_stats import (
     ALPHA,
     SRM_ALPHA,
@@ -351,6 +351,6 @@ def write_reports(
     directory.mkdir(parents=True, exist_ok=True)
     stem = directory / f"experiment_report_{experiment_key}"
     json_path, markdown_path = stem.with_suffix(".json"), stem.with_suffix(".md")
-    json_path.write_text(json.dumps(report, indent=2, allow_nan=False) + "\n")
-    markdown_path.write_text(render_markdown(report))
+    files.write_text(json_path, json.dumps(report, indent=2, allow_nan=False) + "\n")
+    files.write_text(markdown_path, render_markdown(report))
     return [json_path, markdown_path]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from psycopg import sql
 
-from glofox import database, settings
+from glofox import database, files, settings
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def export_all(
                 ),
             )
             path = target / output.file_name
-            with path.open("wb") as handle, db.cursor().copy(query) as copy:
+            with files.atomic_write(path, "wb") as handle, db.cursor().copy(query) as copy:
                 for chunk in copy:
                     handle.write(chunk)
             count = sql.SQL("select count(*) from {}.{}").format(

@@ -20,11 +20,13 @@ SHA-256 again is refused unless `force` is set.
 from __future__ import annotations
 
 import codecs
+import gzip
 import hashlib
+import io
 import json
-import os
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,7 +36,7 @@ from typing import IO, Any
 import psycopg
 from psycopg import sql
 
-from glofox import settings
+from glofox import files, settings
 
 # Exit codes of `glofox load-payments` (also listed in its --help).
 EXIT_OK = 0  # loaded (lines that are not JSON are in the rejects file; the load went on)
@@ -157,6 +159,48 @@ def iter_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     yield from enumerate(handle, start=1)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+# Other compressed formats, refused with a hint (gzip is read as it is).
+OTHER_COMPRESSIONS = {
+    b"BZh": "bzip2",
+    b"\xfd7zXZ\x00": "xz",
+    b"PK\x03\x04": "zip",
+    b"(\xb5/\xfd": "zstd",
+}
+
+
+class _HashingReader(io.RawIOBase):
+    """The file's bytes as they are read, hashed on the way (SHA-256 of the file as given,
+    compressed or not), and how many have been read (for the progress bar)."""
+
+    def __init__(self, raw: IO[bytes]):
+        self.raw = raw
+        self.digest = hashlib.sha256()
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        if count:
+            self.digest.update(memoryview(buffer)[:count])
+            self.bytes_read += count
+        return count or 0
+
+
+def compression_of(path: Path) -> str | None:
+    """'gzip', another format's name, or None for a plain file."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    for magic, name in OTHER_COMPRESSIONS.items():
+        if head.startswith(magic):
+            return name
+    return None
+
+
 class _Clock:
     """Per-line load times: now, but strictly increasing (one microsecond apart at least)."""
 
@@ -206,9 +250,12 @@ def ensure_bookkeeping(db: psycopg.Connection, schema: str) -> None:
 
 
 def previous_load(db: psycopg.Connection, schema: str, sha256: str) -> tuple[datetime, str] | None:
+    """The first earlier load of the same bytes that held anything: a file with nothing in it
+    (empty, or blank lines only) loads nothing, so it never blocks a later one."""
     row = db.execute(
         sql.SQL(
-            "select loaded_at, file_name from {} where sha256 = %s order by loaded_at limit 1"
+            "select loaded_at, file_name from {} where sha256 = %s"
+            " and (lines_loaded > 0 or lines_rejected > 0) order by loaded_at limit 1"
         ).format(_relation(schema, "payment_loads")),
         (sha256,),
     ).fetchone()
@@ -274,14 +321,17 @@ def _copy_lines(
     size: int,
     batch_size: int,
     summary: LoadSummary,
-    rejects_path: Path,
+    rejects: IO[str],
     progress: bool,
     stream: IO[Any],
+    compressed: bool,
 ) -> None:
     """Stream the file into the table (inside the caller's transaction), counting as it goes."""
     clock = _Clock()
-    digest = hashlib.sha256()
-    with path.open("rb") as handle, rejects_path.open("w", encoding="utf-8") as rejects:
+    with path.open("rb", buffering=0) as raw:
+        hashing = _HashingReader(raw)
+        buffered = io.BufferedReader(hashing, buffer_size=1 << 20)
+        handle = gzip.GzipFile(fileobj=buffered, mode="rb") if compressed else buffered
 
         def on_reject(reject: Reject) -> None:
             rejects.write(reject.to_json() + "\n")
@@ -297,8 +347,7 @@ def _copy_lines(
             bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name, file=stream)
         batch: list[tuple[int, str, datetime]] = []
         try:
-            for line_number, raw in iter_lines(handle):
-                digest.update(raw)
+            for line_number, raw in _lines(handle, path, compressed):
                 summary.lines_read = line_number
                 outcome = classify_line(line_number, raw)
                 if outcome is None:
@@ -311,13 +360,26 @@ def _copy_lines(
                         summary.loaded += writer.write(batch)
                         batch = []
                 if bar is not None:
-                    bar.update(len(raw))
+                    bar.update(hashing.bytes_read - bar.n)
             summary.loaded += writer.write(batch)
         finally:
             if bar is not None:
                 bar.close()
-    if digest.hexdigest() != summary.sha256:
+        buffered.read()  # the rest of the file (a gzip trailer), for the digest
+    if hashing.digest.hexdigest() != summary.sha256:
         raise LoadError(f"{path} changed while it was being loaded; nothing loaded. Try again.")
+
+
+def _lines(handle: IO[bytes], path: Path, compressed: bool) -> Iterator[tuple[int, bytes]]:
+    try:
+        yield from iter_lines(handle)
+    except (OSError, EOFError, zlib.error) as error:
+        if not compressed:
+            raise
+        raise LoadError(
+            f"{path} is not a readable gzip file ({error}); nothing loaded. Check the file, "
+            "or decompress it with `gunzip` and load the result."
+        ) from error
 
 
 def load_file(
@@ -346,6 +408,12 @@ def load_file(
     rejects_path = Path(rejects_path) if rejects_path else default_rejects_path(path)
     if rejects_path.resolve() == path.resolve():
         raise LoadError("the rejects file must not be the input file; give another --rejects PATH")
+    compression = compression_of(path)
+    if compression not in (None, "gzip"):
+        raise LoadError(
+            f"{path} is {compression}-compressed; nothing loaded. Decompress it first "
+            "(gzip files are read as they are)."
+        )
     summary = LoadSummary(path=path, sha256=sha256, rejects_path=rejects_path, forced=force)
     stream = progress_stream if progress_stream is not None else sys.stderr
 
@@ -370,10 +438,23 @@ def load_file(
         if earlier and not force:
             raise AlreadyLoaded(path, sha256, earlier[0], earlier[1])
 
-        rejects_path.parent.mkdir(parents=True, exist_ok=True)
-        partial = rejects_path.with_name(rejects_path.name + ".partial")
-        try:
-            _copy_lines(db, schema, path, size, batch_size, summary, partial, progress, stream)
+        # Left by a loader killed before this version wrote rejects files atomically.
+        rejects_path.with_name(rejects_path.name + ".partial").unlink(missing_ok=True)
+        # The rejects file appears only once the load is committed (it is empty when none);
+        # until then the previous one stays, and a kill leaves no part of a new one.
+        with files.atomic_write(rejects_path) as rejects:
+            _copy_lines(
+                db,
+                schema,
+                path,
+                size,
+                batch_size,
+                summary,
+                rejects,
+                progress,
+                stream,
+                compression == "gzip",
+            )
             db.execute(
                 sql.SQL(
                     "insert into {} (file_name, sha256, file_bytes, lines_read, lines_loaded,"
@@ -391,11 +472,6 @@ def load_file(
                 ),
             )
             db.commit()
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-    # The rejects file appears only once the load is committed (it is empty when none).
-    os.replace(partial, rejects_path)
     summary.elapsed_seconds = time.monotonic() - started
     return summary
 

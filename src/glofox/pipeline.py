@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import time
+from collections.abc import Iterator
+
+import psycopg
 
 from glofox import (
     activity_metrics,
@@ -17,14 +22,85 @@ from glofox import (
 )
 from glofox.dashboard import role as dashboard_role
 
+# One `glofox run` at a time per database: a session-level advisory lock (advisory locks are
+# per database) held from before setup.sql is loaded until the last file is written.
+RUN_LOCK_KEY = 5_202_606
+
+
+@contextlib.contextmanager
+def run_lock(conn: settings.Connection, log=print) -> Iterator[None]:
+    """Hold the database's run lock; wait (saying so) while another run holds it."""
+    with psycopg.connect(conn.conninfo(), autocommit=True, application_name="glofox run") as db:
+        locked = db.execute("select pg_try_advisory_lock(%s)", (RUN_LOCK_KEY,)).fetchone()[0]
+        if not locked:
+            holder = db.execute(
+                "select a.pid, a.backend_start from pg_locks l join pg_stat_activity a"
+                " on a.pid = l.pid where l.locktype = 'advisory' and l.granted"
+                " and l.objid = %s and l.database = (select oid from pg_database"
+                " where datname = current_database())",
+                (RUN_LOCK_KEY,),
+            ).fetchone()
+            since = f" (since {holder[1]:%H:%M:%S})" if holder else ""
+            log(
+                f"Another `glofox run` is building {conn.database}{since}; waiting for it to "
+                "finish (Ctrl-C to give up) ..."
+            )
+            started = time.monotonic()
+            db.execute("select pg_advisory_lock(%s)", (RUN_LOCK_KEY,))
+            log(f"  ... it finished after {time.monotonic() - started:.0f}s; this run goes on.")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(psycopg.Error):
+                db.execute("select pg_advisory_unlock(%s)", (RUN_LOCK_KEY,))
+
+
+def server_reachable(conn: settings.Connection) -> bool:
+    try:
+        with psycopg.connect(conn.conninfo(), connect_timeout=5):
+            return True
+    except psycopg.Error:
+        return False
+
+
+def build(conn: settings.Connection, args: list[str]) -> None:
+    """dbt build; when it fails, one line that says why and what to do."""
+    code = dbt_runner.run(args, conn, check=False)
+    if code == 0:
+        return
+    if not server_reachable(conn):
+        restart = (
+            "start it again (`glofox db start`)"
+            if not settings.uses_external_server()
+            else f"bring {conn.host}:{conn.port} back"
+        )
+        raise SystemExit(
+            f"glofox run: the database server stopped during the dbt build. {restart.capitalize()}"
+            " and run `make run` (or `glofox run`) again: it resumes, rebuilding what was not"
+            " built; nothing already loaded is lost."
+        )
+    raise SystemExit(
+        f"glofox run: dbt build failed (exit {code}); the errors are listed above "
+        "(details in logs/dbt.log). The CSVs and solution.sql were not refreshed."
+    )
+
 
 def run(
     full_refresh: bool = False, as_of: datetime.date = activity_metrics.DEFAULT_AS_OF_DATE
 ) -> int:
     print("[1/3] Database")
-    conn = database.up()
+    conn = database.up(load_setup=False)
+    with run_lock(conn):
+        return _run_locked(conn, full_refresh, as_of)
+
+
+def _run_locked(conn: settings.Connection, full_refresh: bool, as_of: datetime.date) -> int:
+    database.load_missing_sections(conn)
     # Spec A3: the sample payment stream (data/payments/); a second run finds it loaded.
     payments_loader.load_sample(conn)
+    # The read-only role `make dashboard` connects with (idempotent); before the build, so that
+    # dbt grants it the dashboard's relations as it builds them. Elsewhere only when asked.
+    dashboard_role.ensure(conn)
 
     print("[2/3] dbt source freshness, then dbt build (models, seeds and tests)")
     # How recently the replicas and the payment stream got rows: it warns, it never stops the
@@ -34,7 +110,7 @@ def run(
     args = ["dbt", "build", *activity_metrics.dbt_vars(as_of)]
     if full_refresh:
         args.append("--full-refresh")
-    dbt_runner.run(args, conn)
+    build(conn, args)
     # Spec L15: solution.sql is generated from the models just built, so it never drifts.
     solution.write(conn, solution.default_output())
 
@@ -51,9 +127,6 @@ def run(
     # Spec E9: the sample experiment's report (JSON and markdown) for the same as-of date.
     for path in experiment_report.write_reports(conn, as_of, export.outputs_dir()):
         print(f"  {path.relative_to(root)}: experiment report")
-    # The read-only role `make dashboard` connects with (issue 5); idempotent.
-    dashboard_role.ensure(conn)
-
     print()
     print("Done.")
     print(f"  database : {conn.describe()}  (password from PGPASSWORD, default 'docker')")

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from psycopg.conninfo import make_conninfo
+
 DEMO_USER = "postgres"
 DEMO_PASSWORD = "docker"  # the brief's local demo password, not a secret
 DEMO_DATABASE = "glofox"
@@ -64,9 +66,15 @@ class Connection:
         }
 
     def conninfo(self, database: str | None = None) -> str:
-        return (
-            f"host={self.host} port={self.port} user={self.user} "
-            f"password={self.password} dbname={database or self.database}"
+        """A libpq connection string with every value quoted by libpq's rules, so a password
+        (or any value) with spaces, quotes or `=` in it is passed as it is and cannot add
+        other parameters."""
+        return make_conninfo(
+            host=self.host,
+            port=str(self.port),
+            user=self.user,
+            password=self.password,
+            dbname=database or self.database,
         )
 
     def jdbc_url(self) -> str:
@@ -77,11 +85,25 @@ class Connection:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{self.database}"
 
 
+def _port_from_environment() -> int:
+    text = os.environ.get("PGPORT") or "5432"
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise SystemExit(
+            f"glofox: PGPORT={text!r} is not a TCP port (1-65535). Set PGPORT to the port of "
+            "your PostgreSQL server, or unset PGHOST and PGPORT to use the embedded server."
+        )
+    return port
+
+
 def connection(embedded_port: int | None = None) -> Connection:
     """The connection the project uses now (see the module docstring for the rule)."""
     if uses_external_server():
         host = os.environ.get("PGHOST", "127.0.0.1")
-        port = int(os.environ.get("PGPORT", "5432"))
+        port = _port_from_environment()
     else:
         host = "127.0.0.1"
         port = embedded_port if embedded_port is not None else 5432

@@ -18,7 +18,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from glofox import dbt_runner, settings
+from glofox import dbt_runner, files, settings
 
 PROJECT = "glofox_analytics"
 # The marts solution.sql publishes in `public`, in this order (Part 1, then Part 2).
@@ -362,7 +362,7 @@ def write(conn: settings.Connection, output: Path, log=print) -> bool:
     text = generate(conn)
     old = output.read_text(encoding="utf-8") if output.exists() else None
     if old != text:
-        output.write_text(text, encoding="utf-8")
+        files.write_text(output, text)
     log(f"  {_shown(output)}: {'updated' if old != text else 'up to date'}")
     return old != text
 

@@ -81,6 +81,11 @@ def _missing(document: dict, key: str) -> bool:
     return document.get(key) is None
 
 
+AMOUNT_KEYS = ("$numberDecimal", "$numberDouble", "$numberLong", "$numberInt")
+# A2: the most one payment can be (dbt var payment_amount_max); larger ones are set aside.
+PAYMENT_AMOUNT_MAX = Decimal(1_000_000)
+
+
 def _amount_text(value: object) -> str | None:
     if isinstance(value, bool):
         return None
@@ -89,7 +94,10 @@ def _amount_text(value: object) -> str | None:
     if isinstance(value, str):
         return value.strip(TRIM)
     if isinstance(value, dict):
-        return _trimmed(value.get("$numberDecimal"))
+        # Extended JSON number types, canonical or relaxed, first present key wins.
+        for key in AMOUNT_KEYS:
+            if key in value:
+                return _trimmed(value[key])
     return None
 
 
@@ -163,6 +171,8 @@ def parse(text: str) -> Parsed:
         reason = "amount_not_numeric"
     elif amount <= 0:
         reason = "amount_not_positive"
+    elif amount > PAYMENT_AMOUNT_MAX:
+        reason = "amount_too_large"
     elif _missing(document, "transaction_date"):
         reason = "missing_date"
     elif iso_text is None and epoch_text is None:

@@ -140,16 +140,35 @@ def transaction_dates(draw, moment: datetime.datetime) -> object:
 def amounts(draw) -> object:
     cents = draw(st.integers(-200, 20000))
     value = Decimal(cents) / 100
-    shape = draw(st.sampled_from(["number", "number", "string", "decimal", "decimal", "bad"]))
+    shape = draw(
+        st.sampled_from(["number", "number", "string", "decimal", "decimal", "extended", "bad"])
+    )
     if shape == "number":
         return float(value)
     if shape == "string":
         return f" {value} "
     if shape == "decimal":
         return {"$numberDecimal": str(value)}
+    if shape == "extended":
+        # Canonical Extended JSON number types (the integer ones hold whole amounts).
+        key = draw(st.sampled_from(["$numberDouble", "$numberLong", "$numberInt"]))
+        return {key: str(value) if key == "$numberDouble" else str(cents // 100)}
     return draw(
         st.sampled_from(
-            ["abc", "NaN", "Infinity", {"$numberDecimal": "-Infinity"}, True, "1,5", None]
+            [
+                "abc",
+                "NaN",
+                "Infinity",
+                {"$numberDecimal": "-Infinity"},
+                {"$numberDouble": "Infinity"},
+                {"$numberDouble": "NaN"},
+                True,
+                "1,5",
+                None,
+                "1e999",
+                {"$numberDouble": "1e308"},
+                {"$numberLong": "9223372036854775807"},
+            ]
         )
     )
 

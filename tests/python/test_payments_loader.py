@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bz2
 import fcntl
+import gzip
 import json
 import os
 import pty
@@ -169,6 +171,38 @@ def test_a3_empty_file_loads_nothing_and_says_so(db, tmp_path):
     assert (summary.lines_read, summary.loaded, summary.rejected, summary.blank) == (0, 0, 0, 0)
     assert (tmp_path / "empty.jsonl.rejects.jsonl").read_text() == ""
     assert db.query("select lines_read from app.payment_loads") == [(0,)]
+
+
+def test_a3_an_empty_file_blocks_no_later_empty_file(db, tmp_path):
+    for name, content in [("e1.jsonl", b""), ("e2.jsonl", b""), ("blank.jsonl", b"\n  \n")]:
+        (tmp_path / name).write_bytes(content)
+        assert load_file(db.conn, tmp_path / name).loaded == 0  # never AlreadyLoaded
+    assert load_file(db.conn, tmp_path / "e1.jsonl").loaded == 0
+    assert db.query("select count(*) from app.payment_events") == [(0,)]
+
+
+def test_a3_gzip_input_is_read_as_it_is(db, tmp_path):
+    lines = [line(doc(1)), "not json", line(doc(2))]
+    plain = write(tmp_path / "p.jsonl", lines)
+    packed = tmp_path / "p.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    summary = load_file(db.conn, packed)
+    assert (summary.lines_read, summary.loaded, summary.rejected) == (3, 2, 1)
+    assert summary.sha256 == payments_loader.file_sha256(packed)  # the file as given
+    assert loaded_documents(db) == [doc(1), doc(2)]
+    with pytest.raises(AlreadyLoaded):
+        load_file(db.conn, packed)
+
+
+def test_a3_other_compressions_and_broken_gzip_are_refused_with_a_hint(db, tmp_path):
+    data = write(tmp_path / "d.jsonl", [line(doc(1))]).read_bytes()
+    (tmp_path / "d.jsonl.bz2").write_bytes(bz2.compress(data))
+    with pytest.raises(LoadError, match="bzip2-compressed.*Decompress"):
+        load_file(db.conn, tmp_path / "d.jsonl.bz2")
+    (tmp_path / "cut.jsonl.gz").write_bytes(gzip.compress(data * 50)[:-12])
+    with pytest.raises(LoadError, match="not a readable gzip file"):
+        load_file(db.conn, tmp_path / "cut.jsonl.gz")
+    assert db.query("select count(*) from app.payment_events") == [(0,)]
 
 
 def test_a3_blank_lines_are_skipped_and_counted_not_rejected(db, tmp_path):

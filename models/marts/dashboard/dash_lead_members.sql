@@ -64,10 +64,16 @@ final as (
         lead_rows.local_user_created_at,
         lead_rows.lead_status = 'CLIENT' as is_client,
         coalesce(lead_rows.client_conversion_event_source, '(no source)') as source_label,
-        extract(
-            epoch from lead_rows.client_conversion_event_local_created_at
-            - lead_rows.local_user_created_at
-        ) / 86400.0 as days_to_conversion
+        -- An infinite time (kept as given, L1) has no number of days: unknown, not an error.
+        case
+            when
+                isfinite(lead_rows.client_conversion_event_local_created_at)
+                and isfinite(lead_rows.local_user_created_at)
+                then extract(
+                    epoch from lead_rows.client_conversion_event_local_created_at
+                    - lead_rows.local_user_created_at
+                ) / 86400.0
+        end as days_to_conversion
     from lead_rows
     left join branches
         on lead_rows.branch_id = branches.branch_id

@@ -68,7 +68,13 @@ extracted as (
         case {{ json_type('amount_json') }}
             when 'number' then {{ json_text('amount_json') }}
             when 'string' then {{ json_text_trimmed('amount_json') }}
-            when 'object' then {{ json_text_trimmed(json_field('amount_json', '$numberDecimal')) }}
+            -- Extended JSON, canonical or relaxed: each number type as its string.
+            when 'object' then {{ json_text_trimmed(
+                "coalesce(" ~ json_field('amount_json', '$numberDecimal')
+                ~ ", " ~ json_field('amount_json', '$numberDouble')
+                ~ ", " ~ json_field('amount_json', '$numberLong')
+                ~ ", " ~ json_field('amount_json', '$numberInt') ~ ")"
+            ) }}
         end as amount_text,
         case
             when {{ json_type('date_json') }} = 'string' then {{ json_text('date_json') }}
@@ -252,6 +258,7 @@ classified as (
             when amount_text is null then 'amount_wrong_type'
             when payment_amount is null then 'amount_not_numeric'
             when payment_amount <= 0 then 'amount_not_positive'
+            when payment_amount > {{ var('payment_amount_max') }} then 'amount_too_large'
             when coalesce({{ json_type('date_json') }}, 'null') = 'null' then 'missing_date'
             when date_iso_text is null and date_epoch_ms_text is null then 'date_wrong_shape'
             when iso_parts is null and not coalesce(is_epoch_ms, false) then 'date_unparseable'
@@ -290,9 +297,14 @@ final as (
             when 'missing_amount' then 'payment_amount is missing or null'
             when 'amount_wrong_type'
                 then
-                    'payment_amount is not a number, a numeric string or {"$numberDecimal": string}'
+                    'payment_amount is not a number, a numeric string or {"$numberDecimal", '
+                    || '"$numberDouble", "$numberLong" or "$numberInt": string}'
             when 'amount_not_numeric' then 'payment_amount is not a finite number'
             when 'amount_not_positive' then 'payment_amount is not greater than 0'
+            when 'amount_too_large'
+                then
+                    'payment_amount is over ' || {{ var('payment_amount_max') }}
+                    || ', the most one payment can be'
             when 'missing_date' then 'transaction_date is missing or null'
             when 'date_wrong_shape'
                 then

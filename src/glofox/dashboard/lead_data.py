@@ -337,10 +337,14 @@ _DRILL_COLUMNS = sql.SQL(
             conversion.client_conversion_event_local_created_at,
             conversion.client_conversion_event_name,
             conversion.client_conversion_event_source,
-            extract(
-                epoch from conversion.client_conversion_event_local_created_at
-                - listed.local_user_created_at
-            ) / 86400.0 as days_to_conversion,
+            case
+                when isfinite(conversion.client_conversion_event_local_created_at)
+                    and isfinite(listed.local_user_created_at)
+                    then extract(
+                        epoch from conversion.client_conversion_event_local_created_at
+                        - listed.local_user_created_at
+                    ) / 86400.0
+            end as days_to_conversion,
             conversion.user_id is not null
             and (
                 cast(%(window_days)s as integer) is null

@@ -20,6 +20,7 @@ import pandas as pd
 import psycopg
 import streamlit as st
 from psycopg import sql
+from psycopg.types.datetime import DateLoader, TimestampLoader, TimestamptzLoader
 
 CACHE_TTL_SECONDS = 600
 
@@ -41,9 +42,31 @@ def register(name: str, query: sql.Composable | str) -> str:
     return name
 
 
+def _as_text_when_out_of_range(base: type) -> type:
+    """A psycopg loader that gives the PostgreSQL text of a date or time Python cannot hold
+    (`infinity`, years before 1 or after 9999, e.g. a local time in year 10000) instead of
+    raising: such values are kept as given and shown as they are."""
+
+    class Loader(base):
+        def load(self, data):
+            try:
+                return super().load(data)
+            except psycopg.DataError:
+                return bytes(data).decode()
+
+    return Loader
+
+
 def connect() -> psycopg.Connection:
     # Empty conninfo: libpq reads PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD.
-    return psycopg.connect("", application_name="glofox-dashboard", connect_timeout=10)
+    connection = psycopg.connect("", application_name="glofox-dashboard", connect_timeout=10)
+    for name, base in (
+        ("date", DateLoader),
+        ("timestamp", TimestampLoader),
+        ("timestamptz", TimestamptzLoader),
+    ):
+        connection.adapters.register_loader(name, _as_text_when_out_of_range(base))
+    return connection
 
 
 def _freeze(params: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:

@@ -1,6 +1,7 @@
 -- dash_lead_members holds exactly the rows of fct_lead_conversions (L13), one for one,
 -- with a CLIENT flag equal to lead_status, the event's source label and days to conversion
--- equal to the difference of the two local times (L8). Fails with every row that differs.
+-- equal to the difference of the two local times (L8; NULL when one is
+-- infinite). Fails with every row that differs.
 with
 
 members as (
@@ -21,9 +22,14 @@ marts as (
         local_user_created_at,
         lead_status,
         coalesce(client_conversion_event_source, '(no source)') as source_label,
-        extract(
-            epoch from client_conversion_event_local_created_at - local_user_created_at
-        ) / 86400.0 as days_to_conversion
+        case
+            when
+                isfinite(client_conversion_event_local_created_at)
+                and isfinite(local_user_created_at)
+                then extract(
+                    epoch from client_conversion_event_local_created_at - local_user_created_at
+                ) / 86400.0
+        end as days_to_conversion
     from {{ ref('fct_lead_conversions') }}
 ),
 
