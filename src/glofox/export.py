@@ -98,10 +98,12 @@ def outputs_dir() -> Path:
 
 
 def export_all(
-    conn: settings.Connection, outputs: list[CsvOutput] | None = None
+    conn: settings.Connection,
+    outputs: list[CsvOutput] | None = None,
+    target: Path | None = None,
 ) -> list[tuple[Path, int]]:
-    """Export every output; return (path, row count) pairs."""
-    target = outputs_dir()
+    """Export every output (into `target`, default outputs/); return (path, row count) pairs."""
+    target = target or outputs_dir()
     target.mkdir(exist_ok=True)
     written = []
     with database.connect(conn) as db:

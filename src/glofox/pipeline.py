@@ -30,7 +30,8 @@ RUN_LOCK_KEY = 5_202_606
 @contextlib.contextmanager
 def run_lock(conn: settings.Connection, log=print) -> Iterator[None]:
     """Hold the database's run lock; wait (saying so) while another run holds it."""
-    with psycopg.connect(conn.conninfo(), autocommit=True, application_name="glofox run") as db:
+    db = psycopg.connect(conn.conninfo(), autocommit=True, application_name="glofox run")
+    try:
         locked = db.execute("select pg_try_advisory_lock(%s)", (RUN_LOCK_KEY,)).fetchone()[0]
         if not locked:
             holder = db.execute(
@@ -48,11 +49,11 @@ def run_lock(conn: settings.Connection, log=print) -> Iterator[None]:
             started = time.monotonic()
             db.execute("select pg_advisory_lock(%s)", (RUN_LOCK_KEY,))
             log(f"  ... it finished after {time.monotonic() - started:.0f}s; this run goes on.")
-        try:
-            yield
-        finally:
-            with contextlib.suppress(psycopg.Error):
-                db.execute("select pg_advisory_unlock(%s)", (RUN_LOCK_KEY,))
+        yield
+    finally:
+        # Closing the session releases the lock, also when the server went away meanwhile.
+        with contextlib.suppress(psycopg.Error):
+            db.close()
 
 
 def server_reachable(conn: settings.Connection) -> bool:

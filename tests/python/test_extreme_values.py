@@ -1,0 +1,140 @@
+"""Extreme values never stop a run: `infinity` and `-infinity`, years 0001 and 9999, a local
+time past year 9999 (a user created on 9999-12-31 at a gym in a +14 zone), names of kilobytes
+that do not compress, and control characters, added to setup.sql's data in a scratch database.
+The whole dbt build (every model and test) succeeds, every CSV is written, and the dashboard's
+query layer reads them (a date Python cannot hold comes back as PostgreSQL's text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from glofox import export, payments_loader
+from glofox.dashboard import lead_data, queries
+from harness import PROJECT_ROOT, ScratchDatabase, patched_environ
+
+AS_OF = "2026-03-31"
+# 1,000 characters of U+0800..U+4E1F (3 bytes each in UTF-8), drawn from MD5s: ~3 KB that
+# PostgreSQL's compression cannot shrink.
+NOISE = (
+    "(select string_agg(chr(2048 + (('x' || substr(md5('{seed}' || i), 1, 4))::bit(16)::int"
+    " % 18000)), '') from generate_series(1, 1000) as i)"
+)
+X = "ffffffff-ffff-4fff-8fff-0000000010"  # the users of these cases: X01 ... X06
+
+EXTREMES = f"""
+insert into public.dim_branch (branch_id, name, email, city, country, timezone_id, created_at)
+values
+    ('b-x14', e'Kiritimati\\x01Gym\\x7f', 'k@example.com', 'Kiritimati', 'Kiribati',
+     'Pacific/Kiritimati', '9999-12-31 23:00'),
+    ('b-xneg', {NOISE.format(seed="branch")}, null, null, null, 'UTC', '-infinity');
+insert into public.dim_user (user_id, branch_id, name, email, created_at) values
+    ('{X}01', 'b-001', 'Infinite', 'x1@example.com', 'infinity'),
+    ('{X}02', 'b-001', 'Minus Infinite', 'x2@example.com', '-infinity'),
+    ('{X}03', 'b-001', 'Year One', 'x3@example.com', '0001-01-01 00:00'),
+    ('{X}04', 'b-x14', 'Year 9999 in +14', 'x4@example.com', '9999-12-31 23:00'),
+    ('{X}06', 'b-002', e'Ctrl\\x01\\x02\\x1b[31m\\t\\r\\n' || {NOISE.format(seed="name")},
+     e'x6\\x07@example.com', '2025-11-02 10:00');
+insert into public.fct_membership_purchases values
+    ('{X}01', 'b-001', 'm-x1', 'infinity', 'infinity', '{{}}'),
+    ('{X}02', 'b-001', 'm-x2', '-infinity', '-infinity', '{{}}'),
+    ('{X}03', 'b-001', 'm-x3', '0001-01-02 00:00', '0001-01-02 00:00', '{{}}'),
+    ('{X}04', 'b-x14', 'm-x4', '9999-12-31 23:30', '9999-12-31 23:30', '{{}}'),
+    ('{X}06', 'b-002', e'm-\\x01x6', '2025-11-04 10:00', '2025-11-04 10:00', '{{}}');
+insert into public.fct_credit_pack_purchases values
+    ('{X}02', 'b-001', 'c-x2', 'infinity', 'infinity', '{{}}'),
+    ('{X}01', 'b-001', 'c-x1', '-infinity', '-infinity', '{{}}');
+insert into app.users (id, created_at, last_active) values
+    ('aaaaaaaa-0000-4000-8000-0000000000f1', 'infinity', '-infinity'),
+    ('aaaaaaaa-0000-4000-8000-0000000000f2', '-infinity', 'infinity'),
+    ('aaaaaaaa-0000-4000-8000-0000000000f3', '0001-01-01', '9999-12-31 23:59:59'),
+    ('aaaaaaaa-0000-4000-8000-0000000000f4', '2026-03-10', '2026-03-11');
+insert into app.conversations (id, created_at) values
+    ('aaaaaaaa-0000-4000-8000-0000000000c1', 'infinity');
+insert into app.messages (id, conversation_id, user_id, created_at) values
+    ('aaaaaaaa-0000-4000-8000-0000000000e1', 'aaaaaaaa-0000-4000-8000-0000000000c1',
+     'aaaaaaaa-0000-4000-8000-0000000000f1', 'infinity'),
+    ('aaaaaaaa-0000-4000-8000-0000000000e2', 'aaaaaaaa-0000-4000-8000-0000000000c1',
+     'aaaaaaaa-0000-4000-8000-0000000000f4', '-infinity'),
+    ('aaaaaaaa-0000-4000-8000-0000000000e3', 'aaaaaaaa-0000-4000-8000-0000000000c1',
+     'aaaaaaaa-0000-4000-8000-0000000000f4', '9999-12-31 23:59:59');
+insert into app.payment_events (document, loaded_at) values
+    ('{{"_id": "x-pay-1", "user_id": "aaaaaaaa-0000-4000-8000-0000000000f4",
+       "payment_amount": 5, "transaction_date": "9999-12-31T23:59:59Z"}}', '2026-03-20'),
+    ('{{"_id": "x-pay-2", "user_id": "aaaaaaaa-0000-4000-8000-0000000000f4",
+       "payment_amount": 5, "transaction_date": "0001-01-01"}}', '2026-03-20'),
+    ('{{"_id": "x-pay-3", "user_id": "aaaaaaaa-0000-4000-8000-0000000000f4",
+       "payment_amount": {{"$numberDouble": "5.5"}},
+       "transaction_date": "9999-12-31T23:59:59-14:00"}}', '2026-03-20');
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScratchDatabase]:
+    db = ScratchDatabase("extreme_values")
+    db.load_sql_file(PROJECT_ROOT / "setup.sql")
+    db.execute(EXTREMES)
+    rejects = Path(tmp_path_factory.mktemp("payments")) / "rejects.jsonl"
+    payments_loader.load_file(
+        db.conn, payments_loader.sample_file(), rejects_path=rejects, progress=False
+    )
+    # Every model, seed, unit test and data test: none may fail on these values.
+    db.dbt("build", vars={"as_of_date": AS_OF})
+    yield db
+    db.drop()
+
+
+def test_the_extreme_rows_reach_the_marts(built: ScratchDatabase) -> None:
+    local_times = {
+        row[0]
+        for row in built.query(
+            "select cast(local_user_created_at as text) from marts.fct_lead_conversions"
+            " where user_id like %s",
+            (X + "%",),
+        )
+    }
+    assert {"infinity", "-infinity"} <= local_times
+    assert any(text.startswith(("0001-", "0000-")) for text in local_times)  # year 1, local
+    assert any(text.startswith("10000-01-01") for text in local_times)  # 9999-12-31 in +14
+
+
+def test_every_csv_is_written(built: ScratchDatabase, tmp_path: Path) -> None:
+    written = export.export_all(built.conn, target=tmp_path)
+    assert {path.name for path, _ in written} == {o.file_name for o in export.OUTPUTS}
+    leads = (tmp_path / "fct_lead_conversions.csv").read_text(encoding="utf-8")
+    assert ",infinity," in leads and ",-infinity," in leads and ",10000-01-01 " in leads
+
+
+def test_the_dashboard_reads_dates_python_cannot_hold(built: ScratchDatabase) -> None:
+    with patched_environ(built.conn.env()), queries.connect() as connection:
+        rows = connection.execute(
+            "select user_id, local_user_created_at, days_to_conversion"
+            " from marts.dash_lead_members where user_id like %s order by user_id",
+            (X + "%",),
+        ).fetchall()
+    values = {user: (created, days) for user, created, days in rows}
+    assert values[X + "01"][0] == "infinity" and values[X + "01"][1] is None
+    assert values[X + "02"][0] == "-infinity"
+    assert str(values[X + "04"][0]).startswith("10000-01-01")
+
+
+def test_the_lead_drill_down_lists_a_member_created_past_year_9999(built) -> None:
+    branch = built.query(
+        "select branch from marts.dash_lead_members where user_id = %s limit 1", (X + "04",)
+    )[0][0]
+    filters = {
+        "event_filter": "ALL",
+        "window_days": None,
+        "countries": [],
+        "branches": [],
+        "sources": [],
+        "cohorts": [],
+        "policies": [],
+    }
+    with patched_environ(built.conn.env()):
+        listed = lead_data.drill("v-extremes", filters, "branch", branch)
+    created = listed["signup_local"].astype(str).tolist()
+    assert any(text.startswith("10000-01-01") for text in created)
