@@ -214,6 +214,12 @@ insert into pg_temp.country_capital_timezones (country, timezone_id) values
 -- none. Every local_* column is the UTC time in the user's branch zone (L6, L8). Types enforced
 -- by the contract (L14). A unique index on user_id (dbt `indexes`).
 --
+-- Example: leads and clients by the purchase that converted them.
+--
+-- ```sql select lead_status, client_conversion_event_type, count(*) as users from
+-- marts.fct_client_conversion_events group by lead_status, client_conversion_event_type order
+-- by lead_status, client_conversion_event_type ```
+--
 -- Inlined as __dbt__cte__stg_glofox__branches (ephemeral model,
 -- models/staging/glofox/stg_glofox__branches.sql):
 -- Every dim_branch row, cleaned (L1), with its fate (L6 / D5): kept when its branch_id is not
@@ -885,6 +891,14 @@ select * from final
 -- CLIENT); a USER_CREDIT row iff a usable credit pack (its first credit pack, CLIENT). Built
 -- from fct_client_conversion_events. Types enforced by the contract (L14). A unique index on
 -- (user_id, client_conversion_event_filter) (dbt `indexes`).
+--
+-- Example: the lead conversion rate under each event filter (every user has an ALL row, so the
+-- leads are counted there).
+--
+-- ```sql select client_conversion_event_filter, count(*) filter (where lead_status = 'CLIENT')
+-- as clients, (select count(*) from marts.fct_lead_conversions where
+-- client_conversion_event_filter = 'ALL') as leads from marts.fct_lead_conversions group by
+-- client_conversion_event_filter ```
 -- ---------------------------------------------------------------------------------------------
 create temporary table fct_lead_conversions as
 -- Part 2 (L13): per user an ALL row (the L10 event, LEAD or CLIENT), a MEMBERSHIP row iff the
