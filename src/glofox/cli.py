@@ -280,8 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
             "the rejects file with their line number, the reason and the raw line; the load\n"
             "goes on. Valid JSON is loaded whatever it holds: the dbt audit model lists the\n"
             "documents that are not payments. Blank lines are skipped and counted.\n"
+            "A gzip file is read as it is (other compressions are refused: decompress first).\n"
             "A file whose SHA-256 was loaded before is refused unless --force (the load log\n"
-            "is app.payment_loads). A progress bar shows on a terminal for files over 1 MB."
+            "is app.payment_loads); a file with nothing in it loads nothing and blocks no\n"
+            "later file. The rejects file is replaced only once the load is committed.\n"
+            "A progress bar shows on a terminal for files over 1 MB."
         ),
         epilog=(
             "exit codes:\n"

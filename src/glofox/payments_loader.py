@@ -12,9 +12,14 @@ written with COPY in batches. Each line is one of:
 Each row's `loaded_at` is the time the loader read its line, strictly increasing in file
 order, so "the first loaded wins" (A1) is well defined also inside one file.
 
-The whole file is one transaction: a load that fails leaves nothing behind. Every load is
+A gzip file is decompressed as it is read (its SHA-256 is that of the file as given); other
+compressed formats are refused with a hint.
+
+The whole file is one transaction: a load that fails leaves nothing behind, and the rejects
+file is written to a temporary name and renamed only once the load is committed. Every load is
 recorded in `<schema>.payment_loads` with the file's SHA-256; loading a file with the same
-SHA-256 again is refused unless `force` is set.
+SHA-256 again is refused unless `force` is set; an earlier load that held nothing (an empty
+file, blank lines only) blocks nothing.
 """
 
 from __future__ import annotations
