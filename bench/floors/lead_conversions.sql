@@ -1,8 +1,9 @@
--- Floor of the lead marts: the least SQL any correct answer to L1-L13 must run,
--- with no intermediate relation: clean (L1) and pick one row per user (L2), per purchase id
--- (L3) and per branch (L6), rank first purchases per user and type (L9), join users, write
--- both outputs (L11-L13). Same rules and tie-breaks as the models, so its row counts equal
--- the marts' (the benchmark checks it). Written to schema bench_floor.
+-- Floor of the lead marts: the least SQL any correct answer to L1-L13 must run, with no
+-- intermediate relation: clean (L1) and pick one row per user (L2), per purchase id (L3) and
+-- per branch (L6) with DISTINCT ON, read the details JSON as the models do (L4), rank first
+-- purchases per user and type (L9), join users, write both outputs (L11-L13), no keys. Same
+-- rules and tie-breaks as the models: the benchmark checks it holds exactly the marts' rows.
+-- Written to schema bench_floor.
 drop schema if exists bench_floor cascade;
 create schema bench_floor;
 

@@ -115,6 +115,22 @@ def test_same_seed_same_rows_other_seed_other_rows(generated: ScratchDatabase) -
         again.drop()
 
 
+@pytest.mark.parametrize("table", sorted(synthetic.ARRIVAL_ORDER))
+def test_users_and_purchases_are_stored_in_arrival_order(
+    generated: ScratchDatabase, table: str
+) -> None:
+    """Rows as real data arrives (by the time each was written), not user by user: a row
+    stored before an earlier one is out of order."""
+    key = synthetic.ARRIVAL_ORDER[table]
+    ((rows, out_of_order),) = generated.query(
+        f"select count(*), count(*) filter (where arrived < previous)"
+        f" from (select {key} as arrived, lag({key}) over (order by ctid) as previous"
+        f" from {table}) as stored"
+    )
+    assert rows > 100
+    assert out_of_order == 0, f"{table}: {out_of_order} of {rows} rows stored out of time order"
+
+
 def test_tables_have_setup_sql_columns(generated: ScratchDatabase) -> None:
     reference = ScratchDatabase("synthetic_setup")
     try:
