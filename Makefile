@@ -66,7 +66,7 @@ dashboard: $(STAMP) ## serve the dashboard on http://127.0.0.1:8501 (DASHBOARD_P
 BENCH_SIZES ?= 100k,1m
 BENCH_ROUNDS ?= 2
 
-bench: $(STAMP) ## generate 100k/1M users, time dbt builds vs floors, incremental, dashboard queries
+bench: $(STAMP) ## generate 100k/1M users, time dbt builds vs floors and a plain script, dashboard queries
 	$(GLOFOX) db start --no-setup
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --rounds $(BENCH_ROUNDS)
 

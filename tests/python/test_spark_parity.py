@@ -251,8 +251,9 @@ def test_spark_zone_list_and_local_times_agree_with_postgres(spark: SparkProject
     and Spark's from_utc_timestamp gives PostgreSQL's local time for every such zone at every
     kind of instant the generator produces (DST transitions, far dates, ties). Else the random
     parity test below would compare tz databases (Java's and PostgreSQL's), not the models."""
-    # stg_postgres__time_zones is ephemeral: run its compiled SQL
-    (compiled,) = spark.dbt("compile", "--select", "stg_postgres__time_zones").result.results
+    # stg_postgres__time_zones is ephemeral: a query of it, compiled by dbt, run on Spark
+    inline = "select timezone_id from {{ ref('stg_postgres__time_zones') }}"
+    (compiled,) = spark.dbt("compile", "--inline", inline).result.results
     java_zones = {
         row[0].lower() for row in spark.session.sql(compiled.node.compiled_code).collect()
     }
