@@ -105,7 +105,8 @@ final as (
     select
         -- The audit's key: the listed rows numbered (identical input rows are numbered apart).
         row_number() over (
-            order by source_table, set_aside_rule_id, record_id, set_aside_reason, user_id,
+            order by
+                source_table, set_aside_rule_id, record_id, set_aside_reason, user_id,
                 branch_id, created_at, purchased_at
         ) as audit_row_id,
         cast(source_table as {{ dbt.type_string() }}) as source_table,
