@@ -96,12 +96,14 @@ $(SPARK_STAMP): requirements-spark.txt pyproject.toml
 
 spark-setup: $(SPARK_STAMP) ## optional: .venv-spark with dbt-spark[session] and pyspark (Java 17)
 
-spark-run: $(STAMP) $(SPARK_STAMP) ## copy the lead input tables to Spark, build the lead marts there
+spark-run: $(STAMP) $(SPARK_STAMP) ## copy the input tables to Spark, build the lead marts, activity series and experiments there
 	$(GLOFOX) db start
 	$(GLOFOX) spark-load
 	$(GLOFOX) exec -- $(SPARK_BIN)/dbt build --target spark --selector lead_conversions
+	$(GLOFOX) exec -- $(SPARK_BIN)/dbt build --target spark --selector activity_on_spark \
+		--vars "{as_of_date: $(or $(AS_OF),$$($(BIN)/python -c 'from glofox import activity_metrics as a; print(a.DEFAULT_AS_OF_DATE)'))}"
 
-test-spark: $(STAMP) $(SPARK_STAMP) ## Spark and PostgreSQL build the same lead marts (sample + random data)
+test-spark: $(STAMP) $(SPARK_STAMP) ## Spark and PostgreSQL build the same lead marts, activity series, audits and experiment outcomes
 	$(GLOFOX) db start
 	$(GLOFOX) exec -- $(SPARK_BIN)/pytest tests/python/test_spark_parity.py --spark
 

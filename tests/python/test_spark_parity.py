@@ -1,4 +1,5 @@
-"""Spark parity of the lead-conversion marts (spec L1-L13, decisions D1-D10).
+"""Spark parity of the lead-conversion marts (spec L1-L13, decisions D1-D10) and of the
+activity and experiment models (A1-A12, E1-E6).
 
 The same dbt models build the marts on PostgreSQL and on Apache Spark (dbt-spark, session
 mode): the engine differences live in the spark__ macros (JSON details, zone list, zone
@@ -7,7 +8,10 @@ database and into a Spark warehouse of their own (target/tests/spark_parity/spar
 both, and compare fct_client_conversion_events, fct_lead_conversions, dim_branches and the
 audit of rows set aside (L5) row for row: on setup.sql's sample data (with every dbt test of
 the lead_conversions selector on Spark) and on random dirty inputs from
-test_lead_differential's hypothesis strategies.
+test_lead_differential's hypothesis strategies. Likewise the activity_on_spark selector's
+staged payment documents, activity audits, metrics_30d and experiment outcomes, every column
+(on setup.sql's data with that selector's dbt tests on Spark; on random dirty app data from
+test_activity_differential's strategies and random assignment logs).
 
 They run only with `--spark` (`make test-spark`, under .venv-spark, which has dbt-spark and
 pyspark); without it they skip, and with it a missing Spark or Java is a failure, not a skip.
@@ -336,16 +340,16 @@ def test_spark_builds_the_same_marts_on_random_dirty_inputs(
 
 # --- activity series, audits and experiment outcomes ------------------------------------------
 
-# The relations compared between the engines, every column PostgreSQL has (A1, A2, A7, E1-E6).
+# The relations compared between the engines, every column PostgreSQL has (A1-A12, E1-E6).
 ACTIVITY_RELATIONS = (
     "staging.stg_app__payment_events",
     "audit.audit_app__documents_set_aside",
     "audit.audit_app__unknown_senders",
     "audit.audit_experiments__assignments_set_aside",
+    "marts.metrics_30d",
     "marts.fct_experiment_user_outcomes",
     "marts.fct_experiment_arm_metrics",
 )
-ACTIVITY_SELECTION = tuple("+" + relation.split(".")[1] for relation in ACTIVITY_RELATIONS)
 # Rates are numeric on PostgreSQL (about 20 digits) and decimal(38, 18) on Spark: compared to
 # 12 decimal places (amounts and sums are exact on both).
 DECIMAL_PLACES = 12
@@ -427,11 +431,12 @@ def assert_same_activity(db: ScratchDatabase, spark: SparkProject) -> dict[str, 
     return counts
 
 
-def build_activity(project: ScratchDatabase | SparkProject, as_of: dt.date, *args: str) -> None:
-    """The model nodes of ACTIVITY_RELATIONS and their parents for the as-of date D."""
-    project.dbt(
-        "run", "--select", *ACTIVITY_SELECTION, *args, vars={"as_of_date": as_of.isoformat()}
-    )
+def build_activity(
+    project: ScratchDatabase | SparkProject, as_of: dt.date, command: str = "run"
+) -> None:
+    """The activity_on_spark selector (selectors.yml) for the as-of date D: every model
+    ACTIVITY_RELATIONS needs (`build`: with their tests)."""
+    project.dbt(command, "--selector", "activity_on_spark", vars={"as_of_date": as_of.isoformat()})
 
 
 def test_spark_builds_the_same_activity_on_setup_sql_sample_data(spark: SparkProject, db):
@@ -443,16 +448,7 @@ def test_spark_builds_the_same_activity_on_setup_sql_sample_data(spark: SparkPro
     as_of = activity_metrics.DEFAULT_AS_OF_DATE
     build_activity(db, as_of)
     spark.load(spark_loader.read_postgres(db.conn, "public"))
-    spark.dbt(
-        "build",
-        "--select",
-        *ACTIVITY_SELECTION,
-        "--exclude",
-        "resource_type:seed",
-        "--indirect-selection",
-        "cautious",
-        vars={"as_of_date": as_of.isoformat()},
-    )
+    build_activity(spark, as_of, "build")
     counts = assert_same_activity(db, spark)
     assert all(counts.values()), f"setup.sql leaves a compared relation empty: {counts}"
 

@@ -33,16 +33,17 @@ final as (
         {{ bounds.window_start }} as window_start,
         {{ bounds.window_end }} as window_end,
         cast(new_users as bigint) as new_users,
-        cast(new_user_revenue as numeric) as new_user_revenue,
+        cast(new_user_revenue as {{ type_amount() }}) as new_user_revenue,
         cast(active_users as bigint) as active_users,
         cast(active_paying_users as bigint) as active_paying_users,
         cast(converted_new_users as bigint) as converted_new_users,
-        cast(converted_new_users as numeric) / nullif(new_users, 0) as conversion_rate,
+        cast(converted_new_users as {{ type_amount() }}) / nullif(new_users, 0) as conversion_rate,
         {{ bounds.cohort_start }} as retention_cohort_start,
         {{ bounds.cohort_end }} as retention_cohort_end,
         cast(retention_cohort_users as bigint) as retention_cohort_users,
         cast(retained_users as bigint) as retained_users,
-        cast(retained_users as numeric) / nullif(retention_cohort_users, 0) as retention_rate
+        cast(retained_users as {{ type_amount() }})
+        / nullif(retention_cohort_users, 0) as retention_rate
 
     from counted
 
