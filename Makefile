@@ -38,9 +38,10 @@ lint: $(STAMP) ## sqlfluff (dbt templater) and ruff
 	$(BIN)/ruff check src tests/python
 	$(BIN)/ruff format --check src tests/python
 
-test: lint ## lint, dbt build with every test, mf validate-configs, pytest
+test: lint ## lint, dbt build with every test, mf validate-configs, conventions, pytest
 	$(GLOFOX) exec -- dbt build
 	$(GLOFOX) exec -- mf validate-configs
+	$(MAKE) --no-print-directory conventions
 	$(GLOFOX) exec -- pytest
 
 # The conventions, checked by tools we did not write, on the artifacts of the last build:
@@ -50,7 +51,7 @@ conventions: $(STAMP) ## dbt-bouncer and dbt-score over the built project (after
 	$(GLOFOX) db start
 	$(GLOFOX) exec -- dbt docs generate
 	$(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
-	$(BIN)/dbt-score lint --manifest target/manifest.json
+	$(BIN)/dbt-score lint --manifest target/manifest.json --show failing-items
 
 docs: $(STAMP) ## generate and serve dbt docs (lineage) on http://127.0.0.1:8080 (DOCS_PORT=N to change)
 	@$(BIN)/python -c 'import socket; socket.socket().bind(("127.0.0.1", int("$(DOCS_PORT)")))' 2>/dev/null \

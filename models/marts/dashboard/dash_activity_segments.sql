@@ -3,8 +3,9 @@
 -- labels analysts filter by, in one place: the branch's name (else its id), the country in
 -- its one spelling (dash_country_labels, else as given) and the gym's conversion policy
 -- (dim_branches, else 'unknown'). The activity page and the semantic model
--- activity_segments read it. A view: a few hundred rows per as-of date.
-{{ config(materialized='view') }}
+-- activity_segments read it. A table (a few hundred rows per as-of date), as the
+-- dashboard's exposures read tables.
+{{ config(materialized='table') }}
 
 with
 

@@ -22,13 +22,16 @@ marts as (
         local_user_created_at,
         lead_status,
         coalesce(client_conversion_event_source, '(no source)') as source_label,
+        -- at the column's declared precision, numeric(38, 18)
         case
             when
                 isfinite(client_conversion_event_local_created_at)
                 and isfinite(local_user_created_at)
-                then extract(
-                    epoch from client_conversion_event_local_created_at - local_user_created_at
-                ) / 86400.0
+                then cast(
+                    extract(
+                        epoch from client_conversion_event_local_created_at - local_user_created_at
+                    ) / 86400.0 as numeric(38, 18)
+                )
         end as days_to_conversion
     from {{ ref('fct_lead_conversions') }}
 ),
