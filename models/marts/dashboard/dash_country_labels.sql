@@ -2,7 +2,8 @@
 -- branch's country as given (L1), so 'poland' and 'Poland' are two spellings of one country:
 -- the pages group countries case-insensitively and show each group in its most common
 -- spelling (most branches, then the spelling's own order). Read by dash_lead_members,
--- dash_activity_new_users and the activity page's segment labels. A table (~100 rows), as the dashboard's exposures read tables.
+-- dash_activity_new_users and the activity page's segment labels. A table (~100 rows), as
+-- the dashboard's exposures read tables.
 {{ config(materialized='table') }}
 
 with
