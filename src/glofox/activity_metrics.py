@@ -1,8 +1,9 @@
-"""The 30-day activity metrics of one as-of date (spec A4-A12): the default date and a summary.
+"""The 30-day activity metrics (spec A4-A12): the default as-of date and a summary.
 
-`make run` builds metrics_30d for DEFAULT_AS_OF_DATE unless told otherwise (`glofox run
---as-of`, `make run AS_OF=...`): the sample data spans 2025-10-01 .. 2026-03-31, so on its
-last day every metric has data. dbt itself defaults to today in UTC (var `as_of_date`).
+metrics_30d is a daily series: one row per as-of date from its first day through the var
+`as_of_date`. `make run` builds it through DEFAULT_AS_OF_DATE unless told otherwise (`glofox
+run --as-of`, `make run AS_OF=...`): the sample data spans 2025-10-01 .. 2026-03-31, so on
+its last day every metric has data. dbt itself defaults to today in UTC.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from glofox import database, settings
 
 # The one place the README's as-of date lives.
 DEFAULT_AS_OF_DATE = datetime.date(2026, 3, 31)
+
+# What `make run` says when the activity marts are empty.
+NO_INPUT = (
+    "30-day metrics: the activity part had no input (no signup, message or payment in the app"
+    " tables, or the tables are missing): metrics_30d and the other activity marts are empty."
+)
 
 
 def dbt_vars(as_of: datetime.date) -> list[str]:
@@ -39,14 +46,19 @@ class Headline:
     retention_rate: Decimal | None
 
 
-def read_headline(conn: settings.Connection) -> Headline | None:
-    """The row of marts.metrics_30d, or None when the mart is not built yet."""
+def read_headline(conn: settings.Connection, as_of: datetime.date | None = None) -> Headline | None:
+    """The row of marts.metrics_30d for `as_of` (default: the series' last day), or None when
+    the mart is not built yet or has no row for that day."""
     fields = ", ".join(Headline.__dataclass_fields__)
     with database.connect(conn) as db:
         exists = db.execute("select to_regclass('marts.metrics_30d')").fetchone()[0]
         if exists is None:
             return None
-        row = db.execute(f"select {fields} from marts.metrics_30d").fetchone()
+        row = db.execute(
+            f"select {fields} from marts.metrics_30d"
+            " where as_of_date = coalesce(%s, (select max(as_of_date) from marts.metrics_30d))",
+            (as_of,),
+        ).fetchone()
     return Headline(*row) if row else None
 
 

@@ -76,7 +76,7 @@ def fetch_rows(conn: settings.Connection) -> list[ArmRow]:
         rows = db.execute(
             "select as_of_date, experiment_key, variant, metric, assigned_users, "
             "crossover_users, eligible_users, successes, in_progress_users "
-            f"from {RELATION} order by experiment_key, variant, metric"
+            f"from {RELATION} order by as_of_date, experiment_key, variant, metric"
         ).fetchall()
     return [ArmRow(*row) for row in rows]
 
@@ -88,14 +88,16 @@ def select_rows(rows: list[ArmRow], experiment_key: str, as_of: dt.date) -> list
             f"{RELATION} is empty: no experiment had a user assigned by the end of the date "
             f"it was built for. {rebuild_hint(as_of)}"
         )
+    # The models hold a daily series: every as-of date from the first assignment through
+    # the date they were built for; any of those days is answered without a rebuild.
     built_for = sorted({row.as_of_date for row in rows})
-    if built_for != [as_of]:
-        shown = ", ".join(d.isoformat() for d in built_for)
+    if as_of not in built_for:
         raise ReportError(
-            f"The experiment models were built for as-of date {shown}, not "
-            f"{as_of.isoformat()}; the report will not answer for another date. "
-            f"{rebuild_hint(as_of)}"
+            f"The experiment models were built for as-of dates {built_for[0].isoformat()} to "
+            f"{built_for[-1].isoformat()}, not {as_of.isoformat()}; the report will not answer "
+            f"for another date. {rebuild_hint(as_of)}"
         )
+    rows = [row for row in rows if row.as_of_date == as_of]
     known = sorted({row.experiment_key for row in rows})
     selected = [row for row in rows if row.experiment_key == experiment_key]
     if not selected:

@@ -18,6 +18,8 @@ class CsvOutput:
     order_by: tuple[str, ...]
     # The columns to write, in order; empty = every column of the relation.
     columns: tuple[str, ...] = ()
+    # Only the rows of the latest as_of_date (a deliverable of one D out of the series).
+    latest_day_only: bool = False
 
 
 # The window columns that lead each activity deliverable CSV (spec A4).
@@ -34,7 +36,8 @@ OUTPUTS: list[CsvOutput] = [
         "fct_lead_conversions",
         ("user_id", "client_conversion_event_filter"),
     ),
-    # Spec A5-A12: one CSV per deliverable of the activity brief, for the as-of date of the run.
+    # Spec A5-A12: one CSV per deliverable of the activity brief, for the as-of date of the run
+    # (the series' last day); activity_metrics_30d.csv is the whole daily series.
     CsvOutput("activity_d1_new_users.csv", "marts", "new_users_30d", ("created_at", "id")),
     CsvOutput(
         "activity_d2_new_user_revenue.csv",
@@ -42,6 +45,7 @@ OUTPUTS: list[CsvOutput] = [
         "metrics_30d",
         ("as_of_date",),
         (*ACTIVITY_WINDOW, "new_users", "new_user_revenue"),
+        latest_day_only=True,
     ),
     CsvOutput(
         "activity_d3_active_users.csv",
@@ -49,6 +53,7 @@ OUTPUTS: list[CsvOutput] = [
         "metrics_30d",
         ("as_of_date",),
         (*ACTIVITY_WINDOW, "active_users", "active_paying_users"),
+        latest_day_only=True,
     ),
     CsvOutput(
         "activity_d4_conversion_rate.csv",
@@ -56,6 +61,7 @@ OUTPUTS: list[CsvOutput] = [
         "metrics_30d",
         ("as_of_date",),
         (*ACTIVITY_WINDOW, "new_users", "converted_new_users", "conversion_rate"),
+        latest_day_only=True,
     ),
     CsvOutput(
         "activity_d5_retention_rate.csv",
@@ -70,6 +76,7 @@ OUTPUTS: list[CsvOutput] = [
             "retained_users",
             "retention_rate",
         ),
+        latest_day_only=True,
     ),
     CsvOutput(
         "activity_d5_retention_by_first_payment_cohort.csv",
@@ -113,12 +120,20 @@ def export_all(
                 if output.columns
                 else sql.SQL("*")
             )
+            relation = sql.SQL("{}.{}").format(
+                sql.Identifier(output.schema), sql.Identifier(output.relation)
+            )
+            where = (
+                sql.SQL(" where as_of_date = (select max(as_of_date) from {})").format(relation)
+                if output.latest_day_only
+                else sql.SQL("")
+            )
             query = sql.SQL(
-                "copy (select {} from {}.{} order by {}) to stdout with (format csv, header)"
+                "copy (select {} from {}{} order by {}) to stdout with (format csv, header)"
             ).format(
                 selected,
-                sql.Identifier(output.schema),
-                sql.Identifier(output.relation),
+                relation,
+                where,
                 # Ordered by each column's text in byte order (ids, dates, UUIDs alike).
                 sql.SQL(", ").join(
                     sql.SQL('cast({} as text) collate "C"').format(sql.Identifier(c))
@@ -129,8 +144,6 @@ def export_all(
             with files.atomic_write(path, "wb") as handle, db.cursor().copy(query) as copy:
                 for chunk in copy:
                     handle.write(chunk)
-            count = sql.SQL("select count(*) from {}.{}").format(
-                sql.Identifier(output.schema), sql.Identifier(output.relation)
-            )
+            count = sql.SQL("select count(*) from {}{}").format(relation, where)
             written.append((path, db.execute(count).fetchone()[0]))
     return written

@@ -120,11 +120,13 @@ def _run_locked(conn: settings.Connection, full_refresh: bool, as_of: datetime.d
     root = settings.project_root()
     for path, rows in written:
         print(f"  {path.relative_to(root)}: {rows} rows")
-    # Spec A12: the headline 30-day metrics of the as-of date.
-    headline = activity_metrics.read_headline(conn)
+    # Spec A12: the headline 30-day metrics of the as-of date (the series' last day).
+    headline = activity_metrics.read_headline(conn, as_of)
+    print()
     if headline is not None:
-        print()
         print("\n".join(activity_metrics.format_headline(headline)))
+    else:
+        print(activity_metrics.NO_INPUT)
     # Spec E9: the sample experiment's report (JSON and markdown) for the same as-of date.
     for path in experiment_report.write_reports(conn, as_of, export.outputs_dir()):
         print(f"  {path.relative_to(root)}: experiment report")

@@ -316,3 +316,33 @@ def retention_by_cohort(
                 tally[0] += 1
                 tally[1] += int(first.is_retained)
     return {(*period, users, kept) for period, (users, kept) in counts.items()}
+
+
+def first_activity_day(
+    users: list[User], messages: list[Message], documents: list[Document]
+) -> datetime.date | None:
+    """The default first day of the series: the first day with a signup, a message of a
+    sender, or a valid payment (None when there is none)."""
+    days = [u.created_at.date() for u in users if u.created_at is not None]
+    days += [m.sent_at.date() for m in messages if m.user_id is not None]
+    days += [p.paid_at.date() for p in payments(documents)]
+    return min(days, default=None)
+
+
+def series(
+    as_of: datetime.date,
+    users: list[User],
+    messages: list[Message],
+    documents: list[Document],
+    first_day: datetime.date | None = None,
+) -> list[dict[str, object]]:
+    """metrics_30d as a daily series: metrics() of every D from the first day (default
+    first_activity_day) through as_of, each computed on its own."""
+    start = first_day or first_activity_day(users, messages, documents)
+    if start is None:
+        return []
+    days = (as_of - start).days + 1
+    return [
+        metrics(start + datetime.timedelta(days=n), users, messages, documents)
+        for n in range(max(days, 0))
+    ]

@@ -39,11 +39,14 @@ def analyses(db: ScratchDatabase) -> dict[str, str]:
 
 
 def metrics(db: ScratchDatabase) -> dict[str, object]:
+    """metrics_30d's row for the as-of date (the series' last day)."""
     with db.connect() as conn:
-        cursor = conn.execute("select * from marts.metrics_30d")
+        cursor = conn.execute("select * from marts.metrics_30d where as_of_date = %s", (AS_OF,))
         names = [column.name for column in cursor.description]
         rows = cursor.fetchall()
-    assert len(rows) == 1, "A12: metrics_30d holds exactly one row"
+        (last_day,) = conn.execute("select max(as_of_date) from marts.metrics_30d").fetchone()
+    assert len(rows) == 1, "A12: metrics_30d holds one row for the as-of date"
+    assert last_day.isoformat() == AS_OF, "A12: the series ends on the as-of date"
     return dict(zip(names, rows[0], strict=True))
 
 

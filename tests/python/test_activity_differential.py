@@ -3,13 +3,16 @@
 Hypothesis draws app users, messages and payment documents (every shape the spec allows
 and malformed ones: non-objects, missing fields, bad ids, non-numeric and non-positive
 amounts, unparseable and impossible dates, re-deliveries), and an as-of date D. The same
-data goes into a scratch database; the activity models are built for D; metrics_30d, the
-retention cohorts and the A1/A2 classification of every document must equal the
-reference's. Timestamps cluster on window and follow-up edges (00:00, 23:59:59.999999).
+data goes into a scratch database; the activity models are built through D; every day of
+the metrics_30d series (from its first day through D), the retention cohorts of D and the
+A1/A2 classification of every document must equal the reference's. Timestamps cluster on
+window and follow-up edges (00:00, 23:59:59.999999).
 
 Speed: dbt re-parses the whole project whenever --vars change, so the fixture runs dbt once
-to create every model, and dbt compiles the three models that depend on D once per as-of
-date; each example then only re-creates those three from dbt's compiled SQL.
+to create every model, and dbt compiles the models that depend on the data or on D once per
+(D, first day); each example then only re-creates those from dbt's compiled SQL. The daily
+facts are created from their compiled SQL without dbt's batch filter: the union of every
+day's batch (test_activity_incremental.py checks dbt's batches give the same).
 """
 
 from __future__ import annotations
@@ -28,14 +31,14 @@ import activity_reference as ref
 from harness import ScratchDatabase
 
 BASE = datetime.datetime(2026, 1, 1)
-# As-of dates: before any data, on the data, and past its end (data spans days 0..110).
-AS_OF_DATES = [
-    datetime.date(2025, 12, 1),
-    datetime.date(2026, 2, 20),
-    datetime.date(2026, 3, 1),
-    datetime.date(2026, 3, 31),
-    datetime.date(2026, 4, 19),
-    datetime.date(2026, 6, 30),
+# (as-of date, first day of the series or None for the default): before any data, on the
+# data, and past its end (data spans days 0..110); a first day before the data, inside it.
+SERIES = [
+    (datetime.date(2025, 12, 1), None),
+    (datetime.date(2026, 2, 20), None),
+    (datetime.date(2026, 3, 31), None),
+    (datetime.date(2026, 4, 19), datetime.date(2025, 12, 20)),
+    (datetime.date(2026, 6, 30), datetime.date(2026, 3, 1)),
 ]
 MODELS = (
     "stg_app__users",
@@ -44,14 +47,16 @@ MODELS = (
     "int_payments_deduplicated",
     "int_first_payments_followed_up",
     "int_user_activity_windowed",
+    "int_user_activity_days",
     "metrics_30d",
     "retention_by_first_payment_cohort",
 )
 # The models rebuilt for each case, in build order: (schema, name, kind). The parsed
-# documents are a table (issue 6: parsed once per build), refilled in place ("refill") so the
-# views on it stay; the others depend on the as-of date.
+# documents are a table (parsed once per build), refilled in place ("refill") so the views on
+# it stay, like the daily facts; the others depend on the as-of date.
 DATED_MODELS = (
     ("staging", "stg_app__payment_events", "refill"),
+    ("intermediate", "int_user_activity_days", "refill"),
     ("intermediate", "int_user_activity_windowed", "view"),
     ("marts", "metrics_30d", "table"),
     ("marts", "retention_by_first_payment_cohort", "table"),
@@ -209,6 +214,7 @@ def documents(draw, user: str, moment: datetime.datetime) -> object:
 @dataclass
 class Case:
     as_of: datetime.date
+    first_day: datetime.date | None
     users: list[ref.User]
     messages: list[ref.Message]
     documents: list[ref.Document]
@@ -235,32 +241,47 @@ def cases(draw) -> Case:
         ref.Document(texts[i], datetime.datetime(2026, 6, 1) + datetime.timedelta(seconds=position))
         for position, i in enumerate(order)
     ]
-    as_of = draw(st.sampled_from(AS_OF_DATES))
-    return Case(as_of, users, messages, loaded)
+    as_of, first_day = draw(st.sampled_from(SERIES))
+    return Case(as_of, first_day, users, messages, loaded)
 
 
 @pytest.fixture(scope="module")
 def db():
     scratch = ScratchDatabase("activity_differential")
     scratch.execute(APP_DDL)
-    scratch.dbt("run", "--select", *MODELS, vars={"as_of_date": AS_OF_DATES[0].isoformat()})
+    # One batch of the daily facts creates their table; each case refills it.
+    scratch.dbt(
+        "run",
+        "--select",
+        *MODELS,
+        "--event-time-start",
+        "2026-01-01",
+        "--event-time-end",
+        "2026-01-02",
+        vars={"as_of_date": SERIES[0][0].isoformat()},
+    )
     yield scratch
     scratch.drop()
 
 
 @pytest.fixture(scope="module")
 def compiled(db: ScratchDatabase):
-    """The compiled SQL of the D-dependent models, per as-of date, compiled by dbt on demand."""
-    cache: dict[datetime.date, dict[str, str]] = {}
+    """The compiled SQL of the rebuilt models per (as-of date, first day), compiled on demand."""
+    cache: dict[tuple, dict[str, str]] = {}
 
-    def for_date(as_of: datetime.date) -> dict[str, str]:
-        if as_of not in cache:
+    def for_series(as_of: datetime.date, first_day: datetime.date | None) -> dict[str, str]:
+        if (as_of, first_day) not in cache:
             names = [name for _, name, _ in DATED_MODELS]
-            result = db.dbt("compile", "--select", *names, vars={"as_of_date": as_of.isoformat()})
-            cache[as_of] = {r.node.name: r.node.compiled_code for r in result.result.results}
-        return cache[as_of]
+            variables = {"as_of_date": as_of.isoformat()}
+            if first_day is not None:
+                variables["activity_first_day"] = first_day.isoformat()
+            result = db.dbt("compile", "--select", *names, vars=variables)
+            cache[as_of, first_day] = {
+                r.node.name: r.node.compiled_code for r in result.result.results
+            }
+        return cache[as_of, first_day]
 
-    return for_date
+    return for_series
 
 
 def rebuild_for(db: ScratchDatabase, sql_by_model: dict[str, str]) -> None:
@@ -314,7 +335,7 @@ def test_a1_to_a11_models_match_the_reference(
     @given(case=cases())
     def check(case: Case) -> None:
         load(db, case)
-        rebuild_for(db, compiled(case.as_of))
+        rebuild_for(db, compiled(case.as_of, case.first_day))
 
         # A1, A2: every document classified as the reference does, in load order.
         classified = db.query(
@@ -325,16 +346,19 @@ def test_a1_to_a11_models_match_the_reference(
             reason for _, reason in ref.classify(case.documents)
         ]
 
-        # A4-A11: the one row of metrics_30d.
-        expected = ref.metrics(case.as_of, case.users, case.messages, case.documents)
-        columns = list(expected)
-        rows = db.query(f"select {', '.join(columns)} from marts.metrics_30d")
-        assert len(rows) == 1
-        actual = dict(zip(columns, rows[0], strict=True))
-        mismatched = {
-            c: (actual[c], expected[c]) for c in columns if not close(actual[c], expected[c])
-        }
-        assert not mismatched, f"metrics_30d (actual, reference) for D={case.as_of}: {mismatched}"
+        # A4-A11: every day of the metrics_30d series.
+        expected = ref.series(
+            case.as_of, case.users, case.messages, case.documents, first_day=case.first_day
+        )
+        columns = list(expected[0]) if expected else ["as_of_date"]
+        rows = db.query(f"select {', '.join(columns)} from marts.metrics_30d order by as_of_date")
+        actual = [dict(zip(columns, row, strict=True)) for row in rows]
+        assert [r["as_of_date"] for r in actual] == [r["as_of_date"] for r in expected]
+        for got, want in zip(actual, expected, strict=True):
+            mismatched = {c: (got[c], want[c]) for c in columns if not close(got[c], want[c])}
+            assert not mismatched, (
+                f"metrics_30d (actual, reference) for D={want['as_of_date']}: {mismatched}"
+            )
 
         # A10: retention by first-payment cohort.
         cohorts = db.query(

@@ -189,7 +189,10 @@ def test_a5_a10_every_metric_is_non_trivial_for_the_readme_as_of_date(with_strea
         "retained_users",
         "retention_rate",
     )
-    (row,) = with_stream.query(f"select {', '.join(columns)} from marts.metrics_30d")
+    (row,) = with_stream.query(
+        f"select {', '.join(columns)} from marts.metrics_30d where as_of_date = %s",
+        (AS_OF_DATE,),
+    )
     metrics = dict(zip(columns, row, strict=True))
     assert all(metrics[name] > 0 for name in columns), metrics
     assert Decimal(0) < metrics["conversion_rate"] < Decimal(1), metrics

@@ -199,11 +199,22 @@ def test_e2_as_of_without_eligible_users_is_a_clear_error(db):
         experiment_report.run("just_launched", AS_OF, "json", conn=db.conn)
 
 
-def test_e9_models_built_for_another_date_are_refused(db):
-    with pytest.raises(
-        ReportError, match="built for as-of date 2026-03-31, not 2026-02-28.*dbt build"
-    ):
-        experiment_report.run(SAMPLE, dt.date(2026, 2, 28), "json", conn=db.conn)
+def test_e9_a_date_after_the_series_is_refused(db):
+    with pytest.raises(ReportError, match="to 2026-03-31, not 2026-04-30.*dbt build"):
+        experiment_report.run(SAMPLE, dt.date(2026, 4, 30), "json", conn=db.conn)
+
+
+def test_e9_any_day_of_the_series_is_answered_without_a_rebuild(db):
+    """The report for a day inside the series equals the one after a build for that day."""
+    earlier = dt.date(2026, 2, 28)
+    from_series = experiment_report.run(SAMPLE, earlier, "json", conn=db.conn)
+    try:
+        db.dbt("run", "--selector", "experiments", vars={"as_of_date": earlier.isoformat()})
+        rebuilt = experiment_report.run(SAMPLE, earlier, "json", conn=db.conn)
+    finally:
+        db.dbt("run", "--selector", "experiments", vars={"as_of_date": AS_OF.isoformat()})
+    assert from_series == rebuilt
+    assert from_series != experiment_report.run(SAMPLE, AS_OF, "json", conn=db.conn)
 
 
 def glofox(db: ScratchDatabase, *args: str) -> subprocess.CompletedProcess:
@@ -223,8 +234,8 @@ def test_e9_cli_writes_the_report_and_fails_clearly(db, tmp_path):
     failed = glofox(db, "experiment-report", "--experiment", "nope", "--as-of", "2026-03-31")
     assert failed.returncode != 0
     assert "Unknown experiment 'nope'" in failed.stderr
-    stale = glofox(db, "experiment-report", "--experiment", SAMPLE, "--as-of", "2026-01-15")
-    assert stale.returncode != 0 and "not 2026-01-15" in stale.stderr
+    stale = glofox(db, "experiment-report", "--experiment", SAMPLE, "--as-of", "2026-06-15")
+    assert stale.returncode != 0 and "not 2026-06-15" in stale.stderr
 
 
 def test_e8_cli_experiment_plan(db):

@@ -46,6 +46,7 @@ windowed as (
         assigned_at,
         exposures,
         is_crossover,
+        crossover_at,
         {{ thirty_day_window_end('assigned_at') }} as conversion_window_end,
         {{ follow_up_end(thirty_day_window_end('assigned_at')) }} as retention_window_end
 
@@ -94,6 +95,7 @@ joined as (
         windowed.assigned_at,
         windowed.exposures,
         windowed.is_crossover,
+        windowed.crossover_at,
         windowed.conversion_window_end,
         windowed.retention_window_end,
         -- E2: a window counts once it has fully elapsed by D + 1 day 00:00.
@@ -149,7 +151,12 @@ final as (
             when not is_crossover and retention_window_elapsed
                 then first_paid_in_window and is_followed_up
         end as retained_30d,
-        first_paid_at
+        first_paid_at,
+        -- The outcomes whatever the as-of date, for fct_experiment_arm_metrics' earlier days.
+        crossover_at,
+        has_activity_in_window,
+        first_paid_in_window,
+        is_followed_up
 
     from joined
 

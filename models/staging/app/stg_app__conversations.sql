@@ -3,7 +3,12 @@ with
 
 source as (
 
-    select * from {{ source('app', 'conversations') }}
+    {%- if source_table_exists('app', 'conversations') %}
+        select * from {{ source('app', 'conversations') }}
+    {%- else %}
+    -- The table is missing: no rows, with its declared columns and types.
+    {{ empty_source_rows('app', 'conversations') }}
+    {%- endif %}
 
 ),
 

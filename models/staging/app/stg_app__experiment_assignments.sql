@@ -6,7 +6,12 @@ with
 
 source as (
 
-    select * from {{ source('app', 'experiment_assignments') }}
+    {%- if source_table_exists('app', 'experiment_assignments') %}
+        select * from {{ source('app', 'experiment_assignments') }}
+    {%- else %}
+    -- The table is missing: no rows, with its declared columns and types.
+    {{ empty_source_rows('app', 'experiment_assignments') }}
+    {%- endif %}
 
 ),
 

@@ -3,7 +3,12 @@ with
 
 source as (
 
-    select * from {{ source('app', 'messages') }}
+    {%- if source_table_exists('app', 'messages') %}
+        select * from {{ source('app', 'messages') }}
+    {%- else %}
+    -- The table is missing: no rows, with its declared columns and types.
+    {{ empty_source_rows('app', 'messages') }}
+    {%- endif %}
 
 ),
 

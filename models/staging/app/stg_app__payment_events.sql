@@ -9,13 +9,18 @@
 -- The JSON reads, checks and casts are dispatched macros (macros/activity/_activity__macros.yml):
 -- PostgreSQL reads jsonb, Spark the same documents' text with its VARIANT functions; the
 -- rules and reasons below are the same SQL on both.
-{{ config(materialized='table', indexes=[{'columns': ['payment_id']}]) }}
+{{ config(materialized='table', indexes=[{'columns': ['payment_id']}, {'columns': ['paid_at']}]) }}
 
 with
 
 source as (
 
-    select * from {{ source('app', 'payment_events') }}
+    {%- if source_table_exists('app', 'payment_events') %}
+        select * from {{ source('app', 'payment_events') }}
+    {%- else %}
+    -- The table is missing: no rows, with its declared columns and types.
+    {{ empty_source_rows('app', 'payment_events') }}
+    {%- endif %}
 
 ),
 

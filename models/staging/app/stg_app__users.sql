@@ -3,7 +3,12 @@ with
 
 source as (
 
-    select * from {{ source('app', 'users') }}
+    {%- if source_table_exists('app', 'users') %}
+        select * from {{ source('app', 'users') }}
+    {%- else %}
+    -- The table is missing: no rows, with its declared columns and types.
+    {{ empty_source_rows('app', 'users') }}
+    {%- endif %}
 
 ),
 

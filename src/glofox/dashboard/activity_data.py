@@ -1,5 +1,10 @@
 """The Activity page's data: the queries over the activity marts, and nothing else.
 
+marts.metrics_30d is a daily series (one row per as-of date): the as-of dates, each day's
+figures over all segments and the trends over a range come from it; at week or month grain a
+period is the row of its last day in the range, never a sum of days. The fine-grain marts
+(segments, daily rows, cohorts, new users) describe the series' latest day only.
+
 The 30-day figures of an as-of date D (the 30 days ending with D, UTC) are sums over
 marts.dash_activity_segments (activity_segments_30d with its labels: one row per D x branch x
 country x acquisition source, each user in one segment), so every rate is sum(numerator) /
@@ -49,6 +54,42 @@ _FILTERED = """
 Q_AS_OF = queries.register(
     "activity_as_of_dates",
     "select as_of_date from marts.metrics_30d order by as_of_date desc",
+)
+Q_SERIES = queries.register(
+    "activity_series",
+    """
+    select distinct on (cast(date_trunc(%(grain)s, as_of_date) as date))
+        cast(date_trunc(%(grain)s, as_of_date) as date) as period,
+        as_of_date,
+        new_users,
+        new_user_revenue,
+        active_users,
+        active_paying_users,
+        converted_new_users,
+        conversion_rate,
+        retention_cohort_users,
+        retained_users,
+        retention_rate
+    from marts.metrics_30d
+    where as_of_date between %(start)s and %(end)s
+    -- a week or a month is its last day in the range, never a sum of days
+    order by cast(date_trunc(%(grain)s, as_of_date) as date), as_of_date desc
+    """,
+)
+Q_DAY_KPIS = queries.register(
+    "activity_day_kpis",
+    """
+    select
+        new_users,
+        new_user_revenue,
+        converted_new_users,
+        active_users,
+        active_paying_users,
+        retention_cohort_users,
+        retained_users
+    from marts.metrics_30d
+    where as_of_date = %(as_of)s
+    """,
 )
 Q_WINDOW = queries.register(
     "activity_window",
@@ -199,14 +240,29 @@ def options(version: str, as_of: Any) -> dict[str, list[str]]:
     }
 
 
+def series(version: str, start: Any, end: Any, grain: str) -> pd.DataFrame:
+    """metrics_30d from start to end; at week or month grain each period's last day."""
+    return queries.frame(Q_SERIES, version, start=start, end=end, grain=grain)
+
+
 def kpis(version: str, filters: dict[str, Any]) -> dict[str, Any]:
-    """The 30-day numerators and denominators of D under the filters (0 over nothing)."""
-    values = queries.row(Q_KPIS, version, **filters)
+    """The 30-day numerators and denominators of D under the filters (0 over nothing); for a
+    day before the latest, over all segments (the segments describe the latest day)."""
+    if filters.get("latest") not in (None, filters["as_of"]):
+        values = queries.row(Q_DAY_KPIS, version, as_of=filters["as_of"])
+    else:
+        values = queries.row(Q_KPIS, version, **_segment_filters(filters))
     return {key: (values[key] if key == "new_user_revenue" else int(values[key])) for key in values}
 
 
+def _segment_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters of the segment marts: their one day, the series' latest."""
+    latest = filters.get("latest") or filters["as_of"]
+    return {**{k: v for k, v in filters.items() if k != "latest"}, "as_of": latest}
+
+
 def daily(version: str, filters: dict[str, Any], grain: str) -> pd.DataFrame:
-    return queries.frame(Q_DAILY, version, grain=grain, **filters)
+    return queries.frame(Q_DAILY, version, grain=grain, **_segment_filters(filters))
 
 
 def cohorts(version: str, as_of: Any, grain: str) -> pd.DataFrame:
@@ -214,8 +270,10 @@ def cohorts(version: str, as_of: Any, grain: str) -> pd.DataFrame:
 
 
 def drill_count(version: str, filters: dict[str, Any], drill: str) -> int:
-    return int(queries.row(Q_DRILL_COUNT, version, drill=drill, **filters)["users"])
+    return int(
+        queries.row(Q_DRILL_COUNT, version, drill=drill, **_segment_filters(filters))["users"]
+    )
 
 
 def drill(version: str, filters: dict[str, Any], drill: str) -> pd.DataFrame:
-    return queries.frame(Q_DRILL, version, drill=drill, **filters)
+    return queries.frame(Q_DRILL, version, drill=drill, **_segment_filters(filters))

@@ -37,11 +37,12 @@ def _filters(version: str) -> dict[str, Any]:
             key="as_of",
             bind="query-params",
             format_func=lambda day: day.isoformat(),
-            help="The 30 days ending with this date (UTC) are the window of every figure. "
-            "Another date: `make run AS_OF=YYYY-MM-DD`.",
+            help="Every day of the 30-day series: the 30 days ending with this date (UTC) are "
+            "the window of every figure. The segment filters, the drill-down and the cohorts "
+            "describe the latest day. A later date: `make run AS_OF=YYYY-MM-DD`.",
         )
     as_of = as_of or dates[0]
-    pick = activity_data.options(version, as_of)
+    pick = activity_data.options(version, dates[0])
     with columns[1]:
         countries = st.multiselect("Country", pick["country"], key="country", bind="query-params")
     with columns[2]:
@@ -56,6 +57,7 @@ def _filters(version: str) -> dict[str, Any]:
         )
     return {
         "as_of": as_of,
+        "latest": dates[0],
         "countries": list(countries),
         "branches": list(branches),
         "sources": list(sources),
@@ -64,6 +66,11 @@ def _filters(version: str) -> dict[str, Any]:
 
 def _kpis(version: str, filters: dict[str, Any]) -> None:
     values = activity_data.kpis(version, filters)
+    if filters["as_of"] != filters["latest"]:
+        st.caption(
+            f"All segments: the segment filters, the drill-down and the cohorts describe the "
+            f"latest day, {filters['latest']:%Y-%m-%d}."
+        )
     window = activity_data.window(version, filters["as_of"])
     new_users = values["new_users"]
     st.caption(
@@ -121,8 +128,67 @@ def _kpis(version: str, filters: dict[str, Any]) -> None:
     )
 
 
+SERIES_MEASURES = {
+    "New users": ("new_users", None),
+    "New-user revenue": ("new_user_revenue", None),
+    "Active users": ("active_users", None),
+    "Active paying users": ("active_paying_users", None),
+    "30-day total conversion rate": ("conversion_rate", "%"),
+    "30-day retention rate": ("retention_rate", "%"),
+}
+
+
+def _series(version: str, params: dict[str, Any]) -> None:
+    st.subheader("30-day figures over time")
+    first, last = min(params["dates"]), max(params["dates"])
+    columns = st.columns([2, 2, 2])
+    with columns[0]:
+        picked = st.date_input(
+            "As-of dates",
+            value=(max(first, last - pd.Timedelta(days=89)), last),
+            min_value=first,
+            max_value=last,
+            key="series_range",
+        )
+    with columns[1]:
+        grain = st.radio(
+            "Grain",
+            ["day", "week", "month"],
+            key="series_grain",
+            horizontal=True,
+            bind="query-params",
+        )
+    with columns[2]:
+        label = st.selectbox(
+            "Figure", list(SERIES_MEASURES), key="series_measure", bind="query-params"
+        )
+    start, end = picked if len(picked) == 2 else (picked[0], picked[0])
+    frame = activity_data.series(version, start, end, grain or "day")
+    if frame.empty:
+        st.info("No day of the series in this range.")
+        return
+    column, unit = SERIES_MEASURES.get(label or "", ("new_users", None))
+    frame = frame.astype({column: float})
+    st.altair_chart(
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:T", title=f"{grain} (UTC)"),
+            y=alt.Y(f"{column}:Q", title=label, axis=alt.Axis(format=unit or "")),
+            tooltip=[
+                alt.Tooltip("as_of_date:T", title="As of (UTC)"),
+                alt.Tooltip(f"{column}:Q", title=label),
+            ],
+        )
+    )
+    st.caption(
+        "Each point is the 30 days ending on its as-of date, all segments; a week or a month "
+        "shows its last day in the range (30-day figures are never added up over days)."
+    )
+
+
 def _trends(version: str, params: dict[str, Any]) -> None:
-    st.subheader("Trends")
+    st.subheader("Days of the latest window")
     grain = st.radio("Period", ["day", "week"], key="grain", horizontal=True, bind="query-params")
     frame = activity_data.daily(version, params, grain or "day")
     if frame.empty:
@@ -194,7 +260,7 @@ def _retention(version: str, params: dict[str, Any]) -> None:
         horizontal=True,
         bind="query-params",
     )
-    frame = activity_data.cohorts(version, params["as_of"], grain or "month")
+    frame = activity_data.cohorts(version, params["latest"], grain or "month")
     st.caption(
         "All segments: this mart has no branch/country/source (the KPI above follows the filters)."
         " Only cohorts whose 30-day follow-up has elapsed by the as-of date are listed."
@@ -261,6 +327,7 @@ def render() -> None:
     st.title("Activity")
     version = components.require(activity_data.RELATIONS)
     params = _filters(version)
+    params["dates"] = activity_data.as_of_dates(version)
     components.built_line(
         data_as_of=f"{params['as_of']:%Y-%m-%d} (the 30 days ending that day, UTC)",
     )
@@ -276,6 +343,8 @@ def render() -> None:
         icon="➡️",
     )
     _kpis(version, params)
+    st.divider()
+    _series(version, {"dates": params.pop("dates")})
     st.divider()
     _drill(version, params)
     st.divider()

@@ -7,7 +7,12 @@ with
 
 documents as (
 
-    select * from {{ source('app', 'payment_events') }}
+    {%- if source_table_exists('app', 'payment_events') %}
+        select * from {{ source('app', 'payment_events') }}
+    {%- else %}
+    -- The table is missing: no rows.
+    {{ empty_source_rows('app', 'payment_events') }}
+    {%- endif %}
 
 ),
 

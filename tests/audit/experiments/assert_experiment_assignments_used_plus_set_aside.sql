@@ -7,7 +7,14 @@ with
 source_rows as (
 
     select count(*) as row_count
-    from {{ source('app', 'experiment_assignments') }}
+    from (
+        {%- if source_table_exists('app', 'experiment_assignments') %}
+            select * from {{ source('app', 'experiment_assignments') }}
+        {%- else %}
+        -- The table is missing: no rows.
+        {{ empty_source_rows('app', 'experiment_assignments') }}
+        {%- endif %}
+    ) as assignments
 
 ),
 

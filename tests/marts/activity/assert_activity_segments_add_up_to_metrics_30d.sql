@@ -1,4 +1,5 @@
--- A5-A11: the fine-grain marts re-aggregate to metrics_30d. Summed over all segments
+-- A5-A11: the fine-grain marts re-aggregate to metrics_30d's row of the latest D (the var
+-- as_of_date, the D they describe). Summed over all segments
 -- (activity_segments_30d) and over all days and segments (activity_daily_segments_30d,
 -- additive columns only), every numerator and denominator equals metrics_30d's. Fails with
 -- one row per column that differs.
@@ -9,6 +10,7 @@ with
 metrics as (
 
     select * from {{ ref('metrics_30d') }}
+    where as_of_date = cast('{{ activity_as_of_date() }}' as date)
 
 ),
 

@@ -1,0 +1,196 @@
+"""dbt's microbatch runs of the daily activity facts equal a full rebuild (A1-A11).
+
+The facts (int_user_activity_days) are built one day per batch; a plain run rebuilds the
+last `activity_lookback_days` (3) days before today. On a scratch database whose data ends
+yesterday, the series is built, then rows are appended: today's, late ones for the three
+previous days (inside the lookback), a re-delivery of a payment already counted (A1: the
+first loaded copy stays) and a new `_id` whose first copy is malformed (A2). A plain run must
+then give the same facts and series as a --full-refresh of the same data, and the same as
+the Python reference. A row older than the lookback is not picked up by a plain run; dbt's
+--event-time-start / --event-time-end backfill of its day picks it up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from decimal import Decimal
+
+import pytest
+
+import activity_reference as ref
+from harness import ScratchDatabase
+
+TODAY = datetime.datetime.now(datetime.UTC).date()
+MIDNIGHT = datetime.datetime.combine(TODAY, datetime.time())
+BEGIN = TODAY - datetime.timedelta(days=20)
+SELECT = ("--select", "+metrics_30d")
+VARS = {"as_of_date": TODAY.isoformat(), "activity_facts_begin": BEGIN.isoformat()}
+APP_DDL = """
+create schema app;
+create table app.users (id uuid, created_at timestamp, last_active timestamp);
+create table app.conversations (id uuid, created_at timestamp);
+create table app.messages (id uuid, conversation_id uuid, user_id uuid, created_at timestamp);
+create table app.payment_events (
+    document jsonb not null, loaded_at timestamptz not null default now()
+);
+"""
+USERS = [str(uuid.UUID(int=n + 1)) for n in range(8)]
+
+
+def day(offset: int, hours: float = 12) -> datetime.datetime:
+    """A time `offset` days from today (negative: before), at `hours` past midnight."""
+    return MIDNIGHT + datetime.timedelta(days=offset, hours=hours)
+
+
+def payment(pay_id: str, user: str, amount: object, moment: datetime.datetime) -> str:
+    return json.dumps(
+        {
+            "_id": {"$oid": pay_id},
+            "user_id": user,
+            "payment_amount": amount,
+            "transaction_date": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        }
+    )
+
+
+class Data:
+    """The rows loaded so far, as the reference takes them."""
+
+    def __init__(self, db: ScratchDatabase):
+        self.db = db
+        self.users: list[ref.User] = []
+        self.messages: list[ref.Message] = []
+        self.documents: list[ref.Document] = []
+        self.loads = 0
+
+    def add(self, users=(), messages=(), documents=()) -> None:
+        with self.db.connect() as conn, conn.cursor() as cur:
+            for user_id, created_at in users:
+                cur.execute(
+                    "insert into app.users values (%s, %s, %s)", (user_id, created_at, None)
+                )
+                self.users.append(ref.User(user_id, created_at, None))
+            for user_id, sent_at in messages:
+                cur.execute(
+                    "insert into app.messages values (%s, null, %s, %s)",
+                    (str(uuid.uuid4()), user_id, sent_at),
+                )
+                self.messages.append(ref.Message(user_id, sent_at))
+            for text in documents:
+                # Loaded now, in order (A1: the first loaded copy wins).
+                self.loads += 1
+                loaded_at = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+                loaded_at += datetime.timedelta(microseconds=self.loads)
+                cur.execute(
+                    "insert into app.payment_events values (cast(%s as jsonb), %s)",
+                    (text, loaded_at.replace(tzinfo=datetime.UTC)),
+                )
+                self.documents.append(ref.Document(text, loaded_at))
+
+    def reference(self) -> list[dict[str, object]]:
+        return ref.series(TODAY, self.users, self.messages, self.documents)
+
+
+def snapshot(db: ScratchDatabase) -> tuple[list[tuple], list[tuple]]:
+    facts = db.query("select * from intermediate.int_user_activity_days order by 1, 2")
+    series = db.query("select * from marts.metrics_30d order by as_of_date")
+    return facts, series
+
+
+def series_as_dicts(db: ScratchDatabase) -> list[dict[str, object]]:
+    with db.connect() as conn:
+        cursor = conn.execute("select * from marts.metrics_30d order by as_of_date")
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def assert_matches_reference(db: ScratchDatabase, data: Data) -> None:
+    expected = data.reference()
+    actual = series_as_dicts(db)
+    assert [r["as_of_date"] for r in actual] == [r["as_of_date"] for r in expected]
+    for got, want in zip(actual, expected, strict=True):
+        wrong = {
+            k: (got[k], v)
+            for k, v in want.items()
+            if not (got[k] == v or (isinstance(v, Decimal) and abs(got[k] - v) < Decimal("1e-15")))
+        }
+        assert not wrong, f"metrics_30d (dbt, reference) for {want['as_of_date']}: {wrong}"
+
+
+@pytest.fixture(scope="module")
+def built():
+    db = ScratchDatabase("activity_incremental")
+    db.execute(APP_DDL)
+    data = Data(db)
+    # Through yesterday: signups, messages and payments on the days before today.
+    data.add(
+        users=[(USERS[0], day(-15)), (USERS[1], day(-6)), (USERS[2], day(-2, 23.99))],
+        messages=[(USERS[0], day(-14)), (USERS[1], day(-5)), (USERS[3], day(-1))],
+        documents=[
+            payment("a" * 24, USERS[0], 10, day(-13)),
+            payment("b" * 24, USERS[1], 20, day(-4)),
+            payment("c" * 24, USERS[3], 5, day(-1, 0)),
+        ],
+    )
+    db.dbt("run", *SELECT, vars=VARS)
+    yield db, data
+    db.drop()
+
+
+def test_a1_to_a11_a_run_after_late_rows_equals_a_full_rebuild(built) -> None:
+    db, data = built
+    assert_matches_reference(db, data)
+    # Today's rows and late ones inside the lookback (days -1, -2, -3).
+    data.add(
+        users=[(USERS[4], day(0, 1)), (USERS[5], day(-3, 0))],
+        messages=[(USERS[4], day(0, 2)), (USERS[2], day(-3, 0)), (USERS[5], day(-2))],
+        documents=[
+            payment("d" * 24, USERS[4], 7.5, day(0, 3)),
+            payment("e" * 24, USERS[2], {"$numberDecimal": "12.25"}, day(-2)),
+            payment("f" * 24, USERS[5], "3", day(-3, 0)),
+            # A1: a re-delivery of a counted payment with another amount and day never counts.
+            payment("b" * 24, USERS[1], 999, day(-1)),
+            # A2 then A1: a malformed first copy is kept (set aside), its fix is a duplicate.
+            payment("0" * 24, USERS[5], "abc", day(-1)),
+            payment("0" * 24, USERS[5], 50, day(-1)),
+        ],
+    )
+    db.dbt("run", *SELECT, vars=VARS)
+    incremental = snapshot(db)
+    assert_matches_reference(db, data)
+    db.dbt("run", *SELECT, "--full-refresh", vars=VARS)
+    assert snapshot(db) == incremental
+
+
+def test_a4_a_late_row_older_than_the_lookback_needs_a_backfill_of_its_day(built) -> None:
+    db, data = built
+    late = TODAY - datetime.timedelta(days=8)
+    data.add(
+        messages=[(USERS[6], day(-8))],
+        documents=[payment("9" * 24, USERS[6], 40, day(-8))],
+    )
+    db.dbt("run", *SELECT, vars=VARS)
+    facts_days = [
+        row[0]
+        for row in db.query(
+            "select activity_date from intermediate.int_user_activity_days where user_id = %s",
+            (USERS[6],),
+        )
+    ]
+    assert facts_days == [], "a plain run rebuilt a day older than the lookback"
+    db.dbt(
+        "run",
+        "--select",
+        "int_user_activity_days+",
+        "--event-time-start",
+        late.isoformat(),
+        "--event-time-end",
+        (late + datetime.timedelta(days=1)).isoformat(),
+        vars=VARS,
+    )
+    backfilled = snapshot(db)
+    assert_matches_reference(db, data)
+    db.dbt("run", *SELECT, "--full-refresh", vars=VARS)
+    assert snapshot(db) == backfilled
