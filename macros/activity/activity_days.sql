@@ -1,11 +1,16 @@
 {#- The days of the metrics series (A4): one row per day `day` from `first_day` through
-    `last_day` (SQL date expressions). PostgreSQL has generate_series; other adapters
-    dispatch their own. -#}
+    `last_day` (SQL date expressions): PostgreSQL's generate_series, Spark's sequence. -#}
 {% macro activity_days(first_day, last_day) -%}
     {{ return(adapter.dispatch('activity_days', 'glofox_analytics')(first_day, last_day)) }}
 {%- endmacro %}
 
 {% macro default__activity_days(first_day, last_day) -%}
+    {{ exceptions.raise_compiler_error(
+        "activity_days has no version for " ~ target.type ~ ": add " ~ target.type
+        ~ "__activity_days (macros/activity/activity_days.sql)") }}
+{%- endmacro %}
+
+{% macro postgres__activity_days(first_day, last_day) -%}
     select cast(day as date) as day
     from generate_series(
         cast({{ first_day }} as timestamp), cast({{ last_day }} as timestamp), interval '1 day'

@@ -18,7 +18,10 @@
     lookback=var('activity_lookback_days'),
     unique_key=['activity_date', 'user_id'],
     indexes=[{'columns': ['activity_date', 'user_id'], 'unique': true}],
+    persist_docs={'relation': false, 'columns': false},
 ) }}
+{#- No comments on the relation and columns: dbt writes them again after every batch (one
+    statement per column), which costs more than many a day's batch; the docs stay in dbt. -#}
 
 with
 

@@ -1,9 +1,10 @@
 """The Activity page's data: the queries over the activity marts, and nothing else.
 
-marts.metrics_30d is a daily series (one row per as-of date): the as-of dates, each day's
-figures over all segments and the trends over a range come from it; at week or month grain a
-period is the row of its last day in the range, never a sum of days. The fine-grain marts
-(segments, daily rows, cohorts, new users) describe the series' latest day only.
+marts.metrics_30d and activity_segments_30d are daily series (one row per as-of date, and per
+segment): the as-of dates and the trends over a range come from metrics_30d (at week or
+month grain a period is the row of its last day in the range, never a sum of days), the KPIs
+of any day under the filters from the segments. The daily rows, cohorts and new users
+describe the series' latest day only.
 
 The 30-day figures of an as-of date D (the 30 days ending with D, UTC) are sums over
 marts.dash_activity_segments (activity_segments_30d with its labels: one row per D x branch x
@@ -74,21 +75,6 @@ Q_SERIES = queries.register(
     where as_of_date between %(start)s and %(end)s
     -- a week or a month is its last day in the range, never a sum of days
     order by cast(date_trunc(%(grain)s, as_of_date) as date), as_of_date desc
-    """,
-)
-Q_DAY_KPIS = queries.register(
-    "activity_day_kpis",
-    """
-    select
-        new_users,
-        new_user_revenue,
-        converted_new_users,
-        active_users,
-        active_paying_users,
-        retention_cohort_users,
-        retained_users
-    from marts.metrics_30d
-    where as_of_date = %(as_of)s
     """,
 )
 Q_WINDOW = queries.register(
@@ -246,17 +232,14 @@ def series(version: str, start: Any, end: Any, grain: str) -> pd.DataFrame:
 
 
 def kpis(version: str, filters: dict[str, Any]) -> dict[str, Any]:
-    """The 30-day numerators and denominators of D under the filters (0 over nothing); for a
-    day before the latest, over all segments (the segments describe the latest day)."""
-    if filters.get("latest") not in (None, filters["as_of"]):
-        values = queries.row(Q_DAY_KPIS, version, as_of=filters["as_of"])
-    else:
-        values = queries.row(Q_KPIS, version, **_segment_filters(filters))
+    """The 30-day numerators and denominators of D under the filters (0 over nothing)."""
+    chosen = {k: v for k, v in filters.items() if k != "latest"}
+    values = queries.row(Q_KPIS, version, **chosen)
     return {key: (values[key] if key == "new_user_revenue" else int(values[key])) for key in values}
 
 
 def _segment_filters(filters: dict[str, Any]) -> dict[str, Any]:
-    """The filters of the segment marts: their one day, the series' latest."""
+    """The filters of the marts of one day, the series' latest."""
     latest = filters.get("latest") or filters["as_of"]
     return {**{k: v for k, v in filters.items() if k != "latest"}, "as_of": latest}
 

@@ -38,11 +38,11 @@ def _filters(version: str) -> dict[str, Any]:
             bind="query-params",
             format_func=lambda day: day.isoformat(),
             help="Every day of the 30-day series: the 30 days ending with this date (UTC) are "
-            "the window of every figure. The segment filters, the drill-down and the cohorts "
-            "describe the latest day. A later date: `make run AS_OF=YYYY-MM-DD`.",
+            "the window of every figure. The drill-down, the days of the window and the "
+            "cohorts describe the latest day. A later date: `make run AS_OF=YYYY-MM-DD`.",
         )
     as_of = as_of or dates[0]
-    pick = activity_data.options(version, dates[0])
+    pick = activity_data.options(version, as_of)
     with columns[1]:
         countries = st.multiselect("Country", pick["country"], key="country", bind="query-params")
     with columns[2]:
@@ -68,7 +68,7 @@ def _kpis(version: str, filters: dict[str, Any]) -> None:
     values = activity_data.kpis(version, filters)
     if filters["as_of"] != filters["latest"]:
         st.caption(
-            f"All segments: the segment filters, the drill-down and the cohorts describe the "
+            f"The drill-down, the days of the window and the cohorts below describe the "
             f"latest day, {filters['latest']:%Y-%m-%d}."
         )
     window = activity_data.window(version, filters["as_of"])
