@@ -1,6 +1,6 @@
 -- A5-A11 per as-of date D and segment: the numerators and denominators of metrics_30d for
--- every day of the series, per branch x country x acquisition source, with a row where the
--- segment has anything for D. Every user falls in exactly one segment, so summing any column
+-- every day of the series, per branch x country x acquisition source: a row for every day
+-- and every segment that ever has anything, zeros included, so each day has its rows. Every user falls in exactly one segment, so summing any column
 -- over any set of segments of one D and dividing gives the right rate; summed over all
 -- segments of a D each column equals metrics_30d's row of that D (tested). Same runs as
 -- metrics_30d (macro activity_runs_ctes), summed per segment.
@@ -156,10 +156,6 @@ final as (
         cast(retained_users as bigint) as retained_users
 
     from counted
-    where
-        new_users != 0
-        or active_users != 0
-        or retention_cohort_users != 0
 
 )
 
