@@ -1,7 +1,8 @@
 -- A5-A11 per as-of date D and segment: the numerators and denominators of metrics_30d for
 -- every day of the series, per branch x country x acquisition source: a row for every day
--- and every segment that ever has anything, zeros included, so each day has its rows. Every user falls in exactly one segment, so summing any column
--- over any set of segments of one D and dividing gives the right rate; summed over all
+-- and every segment that ever has anything, zeros included, so each day has its rows.
+-- Every user falls in exactly one segment, so summing any column over any set of segments
+-- of one D and dividing gives the right rate; summed over all
 -- segments of a D each column equals metrics_30d's row of that D (tested). Same runs as
 -- metrics_30d (macro activity_runs_ctes), summed per segment.
 
@@ -148,7 +149,7 @@ final as (
         country,
         acquisition_source,
         cast(new_users as bigint) as new_users,
-        cast(new_user_revenue as numeric) as new_user_revenue,
+        cast(new_user_revenue as {{ type_amount() }}) as new_user_revenue,
         cast(converted_new_users as bigint) as converted_new_users,
         cast(active_users as bigint) as active_users,
         cast(active_paying_users as bigint) as active_paying_users,
