@@ -57,10 +57,22 @@ class Reads:
     relations: tuple[str, ...]
     counts: dict[str, list[int]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    passes: int = 0  # full rounds over every relation
+
+    def wait_for_passes(self, more: int) -> None:
+        """Block until the reader has finished `more` further rounds: on a loaded machine a
+        fixed sleep can end before the reader has looked at every relation once."""
+        target = self.passes + more
+        deadline = time.monotonic() + MAX_SECONDS
+        while self.passes < target and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
-def read_while(db: ScratchDatabase, relations: tuple[str, ...], action: Callable[[], None]):
-    """Run `action` while another connection counts each relation's rows in a loop."""
+def read_while(
+    db: ScratchDatabase, relations: tuple[str, ...], action: Callable[[Reads], None]
+) -> Reads:
+    """Run `action` while another connection counts each relation's rows in a loop; the
+    reader finishes a round before the action starts and two more after it ends."""
     reads = Reads(relations, {relation: [] for relation in relations})
     stop = threading.Event()
 
@@ -77,13 +89,14 @@ def read_while(db: ScratchDatabase, relations: tuple[str, ...], action: Callable
                         reads.counts[relation].append(count)
                     except psycopg.Error as error:
                         reads.errors.append(f"{relation}: {str(error).strip()}")
+                reads.passes += 1
 
     thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     try:
-        time.sleep(0.3)  # the reader is reading before the build starts
-        action()
-        time.sleep(0.3)  # ... and after it ends
+        reads.wait_for_passes(1)  # the reader has read everything before the build starts
+        action(reads)
+        reads.wait_for_passes(2)  # ... and after it ends
     finally:
         stop.set()
         thread.join(timeout=MAX_SECONDS)
@@ -140,7 +153,7 @@ def relations(db: ScratchDatabase) -> tuple[str, ...]:
 def test_readers_see_every_relation_complete_during_a_full_build(db, relations) -> None:
     db.execute(NEW_ROWS.format(n=1))
     before = counts(db, relations)
-    reads = read_while(db, relations, lambda: db.dbt("build", *SELECTION))
+    reads = read_while(db, relations, lambda _reads: db.dbt("build", *SELECTION))
     after = counts(db, relations)
     changed = [relation for relation in relations if before[relation] != after[relation]]
     assert len(changed) >= 4, f"the new rows changed only {changed}: the test would prove little"
@@ -180,11 +193,11 @@ def test_reader_loop_catches_a_rebuild_that_is_not_atomic(db, relations) -> None
     """Control: truncate and refill committed apart, slowly; the same check must fail."""
     before = counts(db, relations)
 
-    def torn_rebuild() -> None:
+    def torn_rebuild(reads: Reads) -> None:
         with db.connect(autocommit=True) as writer:
             writer.execute("create temporary table saved as select * from marts.dim_branches")
             writer.execute("truncate marts.dim_branches")
-            time.sleep(0.5)
+            reads.wait_for_passes(1)
             writer.execute("insert into marts.dim_branches select * from saved")
 
     reads = read_while(db, relations, torn_rebuild)
@@ -198,10 +211,10 @@ def test_reader_loop_catches_a_relation_missing_for_a_moment(db, relations) -> N
     before = counts(db, relations)
     (definition,) = db.query("select pg_get_viewdef('audit.dq_glofox__flagged_values')")[0]
 
-    def dropped_view() -> None:
+    def dropped_view(reads: Reads) -> None:
         with db.connect(autocommit=True) as writer:
             writer.execute("drop view audit.dq_glofox__flagged_values")
-            time.sleep(0.5)
+            reads.wait_for_passes(1)
             writer.execute(f"create view audit.dq_glofox__flagged_values as {definition}")
 
     reads = read_while(db, relations, dropped_view)
