@@ -9,7 +9,7 @@ both, and compare fct_client_conversion_events, fct_lead_conversions, dim_branch
 audit of rows set aside (L5) row for row: on setup.sql's sample data (with every dbt test of
 the lead_conversions selector on Spark) and on random dirty inputs from
 test_lead_differential's hypothesis strategies. Likewise the activity_on_spark selector's
-staged payment documents, activity audits, metrics_30d and experiment outcomes, every column
+staged payment documents, activity audits and experiment outcomes, every column
 (on setup.sql's data with that selector's dbt tests on Spark; on random dirty app data from
 test_activity_differential's strategies and random assignment logs).
 
@@ -346,7 +346,6 @@ ACTIVITY_RELATIONS = (
     "audit.audit_app__documents_set_aside",
     "audit.audit_app__unknown_senders",
     "audit.audit_experiments__assignments_set_aside",
-    "marts.metrics_30d",
     "marts.fct_experiment_user_outcomes",
     "marts.fct_experiment_arm_metrics",
 )
