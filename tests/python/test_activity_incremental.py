@@ -20,12 +20,14 @@ from decimal import Decimal
 import pytest
 
 import activity_reference as ref
-from harness import ScratchDatabase
+from harness import PROJECT_ROOT, ScratchDatabase
 
 TODAY = datetime.datetime.now(datetime.UTC).date()
 MIDNIGHT = datetime.datetime.combine(TODAY, datetime.time())
 BEGIN = TODAY - datetime.timedelta(days=20)
-SELECT = ("--select", "+metrics_30d")
+# Everything the facts feed, with every parent: what a full build leaves behind, so the README's
+# backfill command (int_user_activity_days+) finds the relations it reads.
+SELECT = ("--select", "@int_user_activity_days")
 VARS = {"as_of_date": TODAY.isoformat(), "activity_facts_begin": BEGIN.isoformat()}
 APP_DDL = """
 create schema app;
@@ -122,7 +124,12 @@ def assert_matches_reference(db: ScratchDatabase, data: Data) -> None:
 @pytest.fixture(scope="module")
 def built():
     db = ScratchDatabase("activity_incremental")
+    # The brief's lead tables, which the segments read for branch, country and source; the app
+    # tables are this test's own.
+    db.load_sql_file(PROJECT_ROOT / "setup.sql")
+    db.execute("drop schema app cascade")
     db.execute(APP_DDL)
+    db.dbt("seed")
     data = Data(db)
     # Through yesterday: signups, messages and payments on the days before today.
     data.add(

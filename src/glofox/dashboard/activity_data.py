@@ -35,6 +35,7 @@ RELATIONS = (
     "marts.dash_activity_new_users",
     "marts.dash_activity_segments",
     "marts.dash_country_labels",
+    queries.BUILD_INFO,
 )
 DRILLS = {
     "new users": "every new user of the 30 days",

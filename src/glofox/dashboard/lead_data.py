@@ -33,6 +33,7 @@ RELATIONS = (
     "marts.dash_lead_counts",
     "marts.dash_lead_members",
     "marts.dash_lead_options",
+    queries.BUILD_INFO,
 )
 EVENT_FILTERS = ("ALL", "MEMBERSHIP", "USER_CREDIT")
 WINDOWS: dict[str, int | None] = {
