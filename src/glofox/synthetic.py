@@ -14,9 +14,11 @@ Rows are generated in fixed chunks of users with numpy, one random stream per (s
 and streamed with COPY (one connection per table, one transaction each): memory is bounded by
 one chunk and the output is the same for the same seed and N, whatever the machine.
 
-The gym users and the purchases are then stored in the order real rows arrive, by the time
-each row was written (created_at, else the purchase time): chunks of users come out in user
-order, which would hand every sort and index build of the lead models presorted input.
+The gym users, the purchases, the app users and the messages are then stored in the order
+real rows arrive, by the time each row was written (created_at, else the purchase time):
+chunks of users come out in user order, which would hand every sort and index build of the
+lead models presorted input, and scatter each day's messages over the whole table. Last,
+setup.sql's indexes (the event times the daily activity facts read by) and statistics.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ ARRIVAL_ORDER = {
     "public.dim_user": "created_at",
     "public.fct_membership_purchases": "coalesce(created_at, membership_purchased_at)",
     "public.fct_credit_pack_purchases": "coalesce(created_at, credit_pack_purchased_at)",
+    "app.users": "created_at",
+    "app.messages": "created_at",
 }
 SPAN_START = np.datetime64("2025-10-01T00:00:00", "s")
 SPAN_END = np.datetime64("2026-04-01T00:00:00", "s")
@@ -209,6 +213,13 @@ class Shape:
 # DDL: setup.sql's own statements for the tables filled here.
 # ------------------------------------------------------------------------------------------
 _CREATE_TABLE = re.compile(r"^create table (?P<name>(?:public|app)\.\w+) \(.*?\n\);", re.S | re.M)
+_CREATE_INDEX = re.compile(r"^create index \w+ on (?:public|app)\.\w+ \([^;]*\);", re.M)
+
+
+def setup_indexes(setup_sql: Path | None = None) -> list[str]:
+    """setup.sql's `create index` statements, built after the rows are loaded."""
+    path = setup_sql or settings.project_root() / "setup.sql"
+    return [m.group(0).rstrip(";") for m in _CREATE_INDEX.finditer(path.read_text("utf-8"))]
 
 
 def setup_ddl(setup_sql: Path | None = None) -> list[str]:
@@ -747,6 +758,8 @@ def generate(
             db.execute(f"truncate {table}")
             db.execute(f"insert into {table} select * from arriving order by {key} nulls last")
     with psycopg.connect(conn.conninfo(), autocommit=True) as admin:
+        for statement in setup_indexes():
+            admin.execute(statement)
         for table in COLUMNS:
             admin.execute(f"analyze {table}")
     return Summary(rows=rows, database=conn.database)

@@ -116,9 +116,7 @@ def test_same_seed_same_rows_other_seed_other_rows(generated: ScratchDatabase) -
 
 
 @pytest.mark.parametrize("table", sorted(synthetic.ARRIVAL_ORDER))
-def test_users_and_purchases_are_stored_in_arrival_order(
-    generated: ScratchDatabase, table: str
-) -> None:
+def test_rows_are_stored_in_arrival_order(generated: ScratchDatabase, table: str) -> None:
     """Rows as real data arrives (by the time each was written), not user by user: a row
     stored before an earlier one is out of order."""
     key = synthetic.ARRIVAL_ORDER[table]
@@ -129,6 +127,19 @@ def test_users_and_purchases_are_stored_in_arrival_order(
     )
     assert rows > 100
     assert out_of_order == 0, f"{table}: {out_of_order} of {rows} rows stored out of time order"
+
+
+def test_event_time_indexes_of_setup_sql_are_built(generated: ScratchDatabase) -> None:
+    """The daily facts read each day's signups and messages through these indexes."""
+    wanted = {(s.split()[2], s.split()[4]) for s in synthetic.setup_indexes()}
+    assert {("users_created_at", "app.users"), ("messages_created_at", "app.messages")} <= wanted
+    built = set(
+        generated.query(
+            "select indexname, schemaname || '.' || tablename from pg_indexes"
+            " where schemaname in ('public', 'app')"
+        )
+    )
+    assert wanted <= built
 
 
 def test_tables_have_setup_sql_columns(generated: ScratchDatabase) -> None:
