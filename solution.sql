@@ -212,7 +212,7 @@ insert into pg_temp.country_capital_timezones (country, timezone_id) values
 -- that order: the user, the branch (L7), the lead status (L11), the conversion event (L10) and
 -- the first membership and first credit pack (L9), whichever came first, NULL where there is
 -- none. Every local_* column is the UTC time in the user's branch zone (L6, L8). Types enforced
--- by the contract (L14). A unique index on user_id (dbt `indexes`).
+-- by the contract (L14). A hash index on user_id (dbt `indexes`, D19).
 --
 -- Example: leads and clients by the purchase that converted them.
 --
@@ -294,8 +294,8 @@ create temporary table fct_client_conversion_events as
 -- figure 1.6.1 in that order. Times are shown in the zone of the user's branch (L7, L8);
 -- lead_status is CLIENT when the user has a usable purchase, else LEAD with NULL conversion
 -- columns (L11).
--- A unique index on user_id (dbt `indexes`, built in one pass after the rows are written)
--- keeps the grain and serves lookups by user.
+-- A hash index on user_id (dbt `indexes`, built in one pass after the rows are written) serves
+-- lookups by user for ids of any length (D19); the build's unique test keeps the grain.
 
 
 with
@@ -889,8 +889,8 @@ select * from final
 -- client_conversion_event_filter. Per user of L2: an ALL row always (the L10 event, LEAD or
 -- CLIENT); a MEMBERSHIP row iff the user has a usable membership (its first membership,
 -- CLIENT); a USER_CREDIT row iff a usable credit pack (its first credit pack, CLIENT). Built
--- from fct_client_conversion_events. Types enforced by the contract (L14). A unique index on
--- (user_id, client_conversion_event_filter) (dbt `indexes`).
+-- from fct_client_conversion_events. Types enforced by the contract (L14). A hash index on
+-- user_id (dbt `indexes`, D19).
 --
 -- Example: the lead conversion rate under each event filter (every user has an ALL row, so the
 -- leads are counted there).
@@ -905,8 +905,8 @@ create temporary table fct_lead_conversions as
 -- user has a usable membership (its first membership) and a USER_CREDIT row iff a usable credit
 -- pack (its first credit pack); the 9 leading columns of figure 1.6.1 plus
 -- client_conversion_event_filter. Built from the Part 1 mart, as the brief suggests.
--- A unique index on (user_id, client_conversion_event_filter) (dbt `indexes`) keeps the grain
--- and serves lookups by user.
+-- A hash index on user_id (dbt `indexes`) serves lookups by user for ids of any length (D19);
+-- the build's unique_column_combination test keeps the grain.
 
 
 with
@@ -1061,7 +1061,7 @@ select
     first_credit_pack_source
 from pg_temp.fct_client_conversion_events;
 
-alter table public.fct_client_conversion_events add primary key (user_id);
+create index on public.fct_client_conversion_events using hash (user_id);
 
 -- ---------------------------------------------------------------------------------------------
 -- Output 2 of 2: public.fct_lead_conversions
@@ -1109,6 +1109,6 @@ select
     client_conversion_event_filter
 from pg_temp.fct_lead_conversions;
 
-alter table public.fct_lead_conversions add primary key (user_id, client_conversion_event_filter);
+create index on public.fct_lead_conversions using hash (user_id);
 
 commit;

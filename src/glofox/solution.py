@@ -229,12 +229,15 @@ def render_constraint(constraint: dict[str, Any]) -> str | None:
     return None  # foreign keys and custom constraints are not carried over
 
 
-def unique_index_columns(node: dict[str, Any]) -> list[str] | None:
-    """The columns of the mart's unique index (dbt `indexes` config), if it has one."""
+def index_statements(node: dict[str, Any], table: str) -> list[str]:
+    """The mart's dbt `indexes` config as CREATE INDEX statements on the output table."""
+    statements = []
     for index in node["config"].get("indexes") or []:
-        if index.get("unique"):
-            return list(index["columns"])
-    return None
+        unique = "unique " if index.get("unique") else ""
+        method = f" using {index['type']}" if index.get("type") else ""
+        columns = ", ".join(index["columns"])
+        statements.append(f"create {unique}index on {table}{method} ({columns});")
+    return statements
 
 
 def render_output(node: dict[str, Any]) -> str:
@@ -256,11 +259,9 @@ def render_output(node: dict[str, Any]) -> str:
         f"create table {table} (\n{definition}\n);\n\n"
         f"insert into {table} (\n{names}\n)\nselect\n{names}\nfrom {temp_name(node)};\n"
     )
-    # The mart's unique index becomes the output's primary key, built after the insert (one
-    # sort instead of one index insertion per row).
-    key = unique_index_columns(node)
-    if key:
-        text += f"\nalter table {table} add primary key ({', '.join(key)});\n"
+    # The mart's indexes, built after the insert (one pass instead of one insertion per row).
+    for statement in index_statements(node, table):
+        text += f"\n{statement}\n"
     return text
 
 

@@ -1,12 +1,13 @@
 """Extreme values never stop a run: `infinity` and `-infinity`, years 0001 and 9999, a local
-time past year 9999 (a user created on 9999-12-31 at a gym in a +14 zone), names of kilobytes
-that do not compress, and control characters, added to setup.sql's data in a scratch database.
-The whole dbt build (every model and test) succeeds, every CSV is written, and the dashboard's
-query layer reads them (a date Python cannot hold comes back as PostgreSQL's text).
+time past year 9999 (a user created on 9999-12-31 at a gym in a +14 zone), names and ids of
+kilobytes that do not compress, and control characters, added to setup.sql's data in a scratch
+database. The whole dbt build (every model and test) succeeds, every CSV is written, and the
+dashboard's query layer reads them (a date Python cannot hold comes back as PostgreSQL's text).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,11 +26,23 @@ NOISE = (
 )
 X = "ffffffff-ffff-4fff-8fff-0000000010"  # the users of these cases: X01 ... X06
 
+
+def long_id(seed: str) -> str:
+    """About 3 KB of hex digits from SHA-256s: longer than a B-tree index entry may be
+    (2,704 bytes) and too random for PostgreSQL's compression to shrink."""
+    return "".join(hashlib.sha256(f"{seed}{i}".encode()).hexdigest() for i in range(47))
+
+
+LONG_USER, LONG_BRANCH, LONG_PURCHASE, LONG_PAYMENT = (
+    long_id(seed) for seed in ("user", "branch", "purchase", "payment")
+)
+
 EXTREMES = f"""
 insert into public.dim_branch (branch_id, name, email, city, country, timezone_id, created_at)
 values
     ('b-x14', e'Kiritimati\\x01Gym\\x7f', 'k@example.com', 'Kiritimati', 'Kiribati',
      'Pacific/Kiritimati', '9999-12-31 23:00'),
+    ('{LONG_BRANCH}', 'Long Id Gym', null, 'Warsaw', 'Poland', 'Europe/Warsaw', '2025-01-01'),
     ('b-xneg', {NOISE.format(seed="branch")}, null, null, null, 'UTC', '-infinity');
 insert into public.dim_user (user_id, branch_id, name, email, created_at) values
     ('{X}01', 'b-001', 'Infinite', 'x1@example.com', 'infinity'),
@@ -37,13 +50,16 @@ insert into public.dim_user (user_id, branch_id, name, email, created_at) values
     ('{X}03', 'b-001', 'Year One', 'x3@example.com', '0001-01-01 00:00'),
     ('{X}04', 'b-x14', 'Year 9999 in +14', 'x4@example.com', '9999-12-31 23:00'),
     ('{X}06', 'b-002', e'Ctrl\\x01\\x02\\x1b[31m\\t\\r\\n' || {NOISE.format(seed="name")},
-     e'x6\\x07@example.com', '2025-11-02 10:00');
+     e'x6\\x07@example.com', '2025-11-02 10:00'),
+    ('{LONG_USER}', '{LONG_BRANCH}', 'Long Id', 'x7@example.com', '2025-11-03 10:00');
 insert into public.fct_membership_purchases values
     ('{X}01', 'b-001', 'm-x1', 'infinity', 'infinity', '{{}}'),
     ('{X}02', 'b-001', 'm-x2', '-infinity', '-infinity', '{{}}'),
     ('{X}03', 'b-001', 'm-x3', '0001-01-02 00:00', '0001-01-02 00:00', '{{}}'),
     ('{X}04', 'b-x14', 'm-x4', '9999-12-31 23:30', '9999-12-31 23:30', '{{}}'),
-    ('{X}06', 'b-002', e'm-\\x01x6', '2025-11-04 10:00', '2025-11-04 10:00', '{{}}');
+    ('{X}06', 'b-002', e'm-\\x01x6', '2025-11-04 10:00', '2025-11-04 10:00', '{{}}'),
+    ('{LONG_USER}', '{LONG_BRANCH}', '{LONG_PURCHASE}', '2025-11-05 10:00', '2025-11-05 10:00',
+     '{{}}');
 insert into public.fct_credit_pack_purchases values
     ('{X}02', 'b-001', 'c-x2', 'infinity', 'infinity', '{{}}'),
     ('{X}01', 'b-001', 'c-x1', '-infinity', '-infinity', '{{}}');
@@ -68,7 +84,9 @@ insert into app.payment_events (document, loaded_at) values
        "payment_amount": 5, "transaction_date": "0001-01-01"}}', '2026-03-20'),
     ('{{"_id": "x-pay-3", "user_id": "aaaaaaaa-0000-4000-8000-0000000000f4",
        "payment_amount": {{"$numberDouble": "5.5"}},
-       "transaction_date": "9999-12-31T23:59:59-14:00"}}', '2026-03-20');
+       "transaction_date": "9999-12-31T23:59:59-14:00"}}', '2026-03-20'),
+    ('{{"_id": "{LONG_PAYMENT}", "user_id": "aaaaaaaa-0000-4000-8000-0000000000f4",
+       "payment_amount": 7, "transaction_date": "2026-03-12T10:00:00Z"}}', '2026-03-20');
 """
 
 
@@ -138,3 +156,30 @@ def test_the_lead_drill_down_lists_a_member_created_past_year_9999(built) -> Non
         listed = lead_data.drill("v-extremes", filters, "branch", branch)
     created = listed["signup_local"].astype(str).tolist()
     assert any(text.startswith("10000-01-01") for text in created)
+
+
+def test_ids_of_kilobytes_are_kept_in_every_mart(built: ScratchDatabase) -> None:
+    # An id is an id (L1): none is set aside or cut for its length, and no index refuses it.
+    events = built.query(
+        "select branch_id, lead_status, client_conversion_event_id, first_user_membership_id"
+        " from marts.fct_client_conversion_events where user_id = %s",
+        (LONG_USER,),
+    )
+    assert events == [(LONG_BRANCH, "CLIENT", LONG_PURCHASE, LONG_PURCHASE)]
+    filters = built.query(
+        "select client_conversion_event_filter from marts.fct_lead_conversions"
+        " where user_id = %s order by 1",
+        (LONG_USER,),
+    )
+    assert filters == [("ALL",), ("MEMBERSHIP",)]
+    assert built.query(
+        "select branch_name from marts.dim_branches where branch_id = %s", (LONG_BRANCH,)
+    ) == [("Long Id Gym",)]
+    assert built.query(
+        "select branch from marts.dash_lead_members where user_id = %s order by 1", (LONG_USER,)
+    ) == [("Long Id Gym",), ("Long Id Gym",)]
+    assert built.query(
+        "select payment_amount, is_payment from staging.stg_app__payment_events"
+        " where payment_id = %s",
+        (LONG_PAYMENT,),
+    ) == [(7, True)]

@@ -103,48 +103,33 @@ def test_l12_l13_l14_public_outputs_have_the_marts_columns_and_types(db):
             assert data_type == kind, f"public.{table}.{name} is {data_type}, not {kind} (L14)"
 
 
-PRIMARY_KEYS = {
-    "fct_client_conversion_events": ["user_id"],
-    "fct_lead_conversions": ["user_id", "client_conversion_event_filter"],
-}
-
-
-def primary_key(db: ScratchDatabase, schema: str, table: str) -> list[str]:
-    """The columns of the table's primary key, in key order ([] when it has none)."""
+def indexes(db: ScratchDatabase, schema: str, table: str) -> list[tuple[str, bool, list[str]]]:
+    """Each index of the table: its access method, whether it is unique, its columns."""
     rows = db.query(
-        "select attribute.attname from pg_constraint as key"
-        " cross join unnest(key.conkey) with ordinality as keys (attnum, position)"
-        " join pg_attribute as attribute"
-        " on attribute.attrelid = key.conrelid and attribute.attnum = keys.attnum"
-        " where key.contype = 'p' and key.conrelid = to_regclass(%s) order by keys.position",
-        (f"{schema}.{table}",),
-    )
-    return [name for (name,) in rows]
-
-
-def unique_indexes(db: ScratchDatabase, schema: str, table: str) -> list[list[str]]:
-    """The columns of each unique index of the table, in index order."""
-    rows = db.query(
-        "select index.indexrelid, attribute.attname from pg_index as index"
+        "select index.indexrelid, method.amname, index.indisunique, attribute.attname"
+        " from pg_index as index"
+        " join pg_class as class on class.oid = index.indexrelid"
+        " join pg_am as method on method.oid = class.relam"
         " cross join unnest(index.indkey) with ordinality as keys (attnum, position)"
         " join pg_attribute as attribute"
         " on attribute.attrelid = index.indrelid and attribute.attnum = keys.attnum"
-        " where index.indisunique and index.indrelid = to_regclass(%s)"
+        " where index.indrelid = to_regclass(%s)"
         " order by index.indexrelid, keys.position",
         (f"{schema}.{table}",),
     )
-    found: dict[int, list[str]] = {}
-    for index_id, name in rows:
-        found.setdefault(index_id, []).append(name)
+    found: dict[int, tuple[str, bool, list[str]]] = {}
+    for index_id, method, unique, name in rows:
+        found.setdefault(index_id, (method, unique, []))[2].append(name)
     return list(found.values())
 
 
-def test_l12_l13_marts_and_outputs_have_their_keys(db):
-    # D19: the marts' grain is a unique index (dbt `indexes`); solution.sql makes it the
-    # outputs' primary key
-    for table, key in PRIMARY_KEYS.items():
-        assert unique_indexes(db, "marts", table) == [key], f"marts.{table}"
-        assert primary_key(db, "public", table) == key, f"public.{table}"
+def test_marts_and_outputs_are_indexed_by_user_for_ids_of_any_length(db):
+    # D19: a hash index on user_id (dbt `indexes`), which solution.sql builds on the outputs
+    # too; no B-tree on an id, which would refuse an id of kilobytes (the grain is the build's
+    # unique tests)
+    for table in OUTPUTS:
+        assert indexes(db, "marts", table) == [("hash", False, ["user_id"])], f"marts.{table}"
+        assert indexes(db, "public", table) == [("hash", False, ["user_id"])], f"public.{table}"
 
 
 def test_l15_solution_sql_is_idempotent(db):

@@ -5,6 +5,8 @@
 -- times). The page's drill-down lists and its exact median time to conversion read it
 -- through the partial indexes below (ORDER BY signup time LIMIT 500; an index-ordered OFFSET);
 -- the listed members' event details come from fct_lead_conversions (its index on user_id).
+-- No index holds user_id, which may be kilobytes long (D19): the lists' tiebreak on user_id
+-- is an incremental sort of the few members who signed up at the same time.
 -- Narrow on purpose: at 1M users the build is the insert (~4 s) and these indexes (~12 s).
 -- The build runs no VACUUM (no run-end maintenance): until autovacuum has marked the new
 -- table's pages all-visible, the median's index-only scan also visits heap pages (~400 ms at
@@ -14,12 +16,12 @@
 {{ config(
     materialized='table',
     post_hook=[
-        "create index on {{ this }} (branch, local_user_created_at, user_id) " ~ all_rows,
-        "create index on {{ this }} (country, local_user_created_at, user_id) " ~ all_rows,
-        "create index on {{ this }} (signup_month, local_user_created_at, user_id) " ~ all_rows,
-        "create index on {{ this }} (gym_policy, local_user_created_at, user_id) " ~ all_rows,
+        "create index on {{ this }} (branch, local_user_created_at) " ~ all_rows,
+        "create index on {{ this }} (country, local_user_created_at) " ~ all_rows,
+        "create index on {{ this }} (signup_month, local_user_created_at) " ~ all_rows,
+        "create index on {{ this }} (gym_policy, local_user_created_at) " ~ all_rows,
         "create index on {{ this }} (client_conversion_event_filter, source_label,"
-        ~ " local_user_created_at, user_id) where is_client",
+        ~ " local_user_created_at) where is_client",
         "create index on {{ this }} (client_conversion_event_filter, days_to_conversion)"
         ~ " include (" ~ labels ~ ") where is_client and days_to_conversion is not null",
     ],

@@ -2,11 +2,9 @@
 -- user has a usable membership (its first membership) and a USER_CREDIT row iff a usable credit
 -- pack (its first credit pack); the 9 leading columns of figure 1.6.1 plus
 -- client_conversion_event_filter. Built from the Part 1 mart, as the brief suggests.
--- A unique index on (user_id, client_conversion_event_filter) (dbt `indexes`) keeps the grain
--- and serves lookups by user.
-{{ config(indexes=[
-    {'columns': ['user_id', 'client_conversion_event_filter'], 'unique': True},
-]) }}
+-- A hash index on user_id (dbt `indexes`) serves lookups by user for ids of any length (D19);
+-- the build's unique_column_combination test keeps the grain.
+{{ config(indexes=[{'columns': ['user_id'], 'type': 'hash'}]) }}
 
 with
 

@@ -9,7 +9,11 @@
 -- The JSON reads, checks and casts are dispatched macros (macros/activity/_activity__macros.yml):
 -- PostgreSQL reads jsonb, Spark the same documents' text with its VARIANT functions; the
 -- rules and reasons below are the same SQL on both.
-{{ config(materialized='table', indexes=[{'columns': ['payment_id']}, {'columns': ['paid_at']}]) }}
+-- payment_id is indexed by hash: an `_id` may be kilobytes long, which a B-tree refuses (D19).
+{{ config(
+    materialized='table',
+    indexes=[{'columns': ['payment_id'], 'type': 'hash'}, {'columns': ['paid_at']}],
+) }}
 
 with
 
