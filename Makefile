@@ -25,7 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP) ## create .venv with the pinned dependencies
 
-# As-of date D of the 30-day activity metrics (spec A4), e.g. `make run AS_OF=2026-02-28`;
+# As-of date D of the 30-day activity metrics (rule A4), e.g. `make run AS_OF=2026-02-28`;
 # empty = glofox's default (activity_metrics.DEFAULT_AS_OF_DATE, the README's 2026-03-31).
 AS_OF ?=
 

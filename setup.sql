@@ -8,7 +8,7 @@
 -- data written by us. Deterministic: the bulk rows come from md5 hashes of a row number, the
 -- dirty rows are written out by hand. Re-runnable: every table is dropped and recreated.
 --
--- Table of contents / data dictionary of the dirty cases (rule ids of the spec):
+-- Table of contents / data dictionary of the dirty cases (rule ids of docs/rules.md):
 --   Users are named by their number: dNN = 'dddddddd-dddd-4ddd-8ddd-0000000000NN' (hand-written
 --   dirty cases), eNN = 'eeeeeeee-eeee-4eee-8eee-0000000000NN' (NOT in dim_user, L5),
 --   bulk users n = 1..360 have user_id = md5('glofox-user-' || n) shaped as a UUID.
@@ -816,7 +816,7 @@ reset client_min_messages;
 -- 2026-03-31 (window [2026-03-02, 2026-04-01), retention cohort [2026-01-31, 2026-03-02)),
 -- every metric A5-A10 is non-trivial. data/payments/payments_sample.jsonl (loaded by
 -- `make run` with `glofox load-payments`) adds later documents and re-deliveries.
--- Only the columns of the spec; app.payment_loads is the loader's own log (A3).
+-- Only the columns the rules name; app.payment_loads is the loader's own log (A3).
 -- The NOTICEs of "drop ... if exists" on a fresh database are noise: hidden in this section.
 set client_min_messages = warning;
 
@@ -1031,7 +1031,7 @@ select
 from gaps
 where gaps.paid_at < timestamp '2026-04-01';
 
--- Every shape the spec allows (A1, A2), cycling over the payments:
+-- Every shape the rules allow (A1, A2), cycling over the payments:
 --   _id: {"$oid": "<24 hex>"} (7 in 10), a plain string (3 in 10), padded with blanks (1 in 50);
 --   user_id: the UUID in lower case, upper case for 1 in 97;
 --   payment_amount: a JSON number, a numeric string, {"$numberDecimal": "..."};

@@ -1,4 +1,4 @@
--- Brief deliverable 1, spec A5 (window A4): id, created_at and last_active of the users who
+-- Brief deliverable 1, rule A5 (window A4): id, created_at and last_active of the users who
 -- signed up in the 30 days ending with the as-of date D (dbt var `as_of_date`).
 -- `dbt compile --select deliverable_1_new_users --vars '{as_of_date: 2026-03-31}'` prints it.
 {%- set bounds = window_bounds() %}

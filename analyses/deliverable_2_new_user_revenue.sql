@@ -1,4 +1,4 @@
--- Brief deliverable 2, spec A6 (window A4, payments A1/A2): the total revenue of the users
+-- Brief deliverable 2, rule A6 (window A4, payments A1/A2): the total revenue of the users
 -- who signed up in D's window, over their payments in the same window. The users table is
 -- joined with the payment stream after de-duplication and validation.
 {%- set bounds = window_bounds() %}

@@ -1,4 +1,4 @@
--- Brief deliverable 3, spec A7 (window A4): distinct users who sent at least one message in
+-- Brief deliverable 3, rule A7 (window A4): distinct users who sent at least one message in
 -- D's window. NULL senders count for no one; senders missing from app.users still count
 -- (audit_app__unknown_senders lists both). Also A8: those who paid in the window too.
 {%- set bounds = window_bounds() %}

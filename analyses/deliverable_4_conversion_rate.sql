@@ -1,4 +1,4 @@
--- Brief deliverable 4, spec A9 (window A4, rates A11): the share of the users who signed up
+-- Brief deliverable 4, rule A9 (window A4, rates A11): the share of the users who signed up
 -- in D's window who made a payment or sent a message in that window. last_active is not
 -- used. The rate is NULL when nobody signed up.
 {%- set bounds = window_bounds() %}

@@ -1,4 +1,4 @@
--- Brief deliverable 5, spec A10 (rates A11): the cohort is every user whose first payment
+-- Brief deliverable 5, rule A10 (rates A11): the cohort is every user whose first payment
 -- ever falls in the 30 days before D's window, [D - 59 days, D - 29 days); a member is
 -- retained when another payment follows within (first, first + 30 days]. Every member's
 -- follow-up has fully elapsed by the end of D. NULL when the cohort is empty.

@@ -1,4 +1,4 @@
-{#- A4-A11: the CTEs shared by metrics_30d and activity_segments_30d, after a CTE `user_days`
+{#- A4-A11: the CTEs shared by metrics_30d and fct_activity_segments_30d, after a CTE `user_days`
     (int_user_activity_days): `payment_days`, `signup_days`, `bounds` (the first and last day of the series), `days` (one
     row per day) and `runs`: every count as runs of consecutive as-of dates, one row per
     (user, start_day, end_day) with the seven values. A window is 30 whole days, so each

@@ -10,7 +10,7 @@
 {% macro default__json_scalar_text(json_column, key) -%}
     {{ exceptions.raise_compiler_error(
         "json_scalar_text() has no variant for the adapter '" ~ adapter.type() ~ "': add a "
-        ~ adapter.type() ~ "__json_scalar_text macro (spec L4)."
+        ~ adapter.type() ~ "__json_scalar_text macro (rule L4)."
     ) }}
 {%- endmacro %}
 

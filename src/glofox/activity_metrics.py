@@ -1,4 +1,4 @@
-"""The 30-day activity metrics (spec A4-A12): the default as-of date and a summary.
+"""The 30-day activity metrics (rules A4-A12): the default as-of date and a summary.
 
 metrics_30d is a daily series: one row per as-of date from its first day through the var
 `as_of_date`. `make run` builds it through DEFAULT_AS_OF_DATE unless told otherwise (`glofox

@@ -119,8 +119,8 @@ def select_rows(rows: list[ArmRow], experiment_key: str, as_of: dt.date) -> list
     if empty:
         raise ReportError(
             f"No eligible users in {' and '.join(empty)} on {as_of.isoformat()}: no 30-day "
-            "conversion window of this experiment has fully elapsed by the end of that date "
-            "(E2). Choose a later --as-of date (and rebuild the models for it)."
+            "conversion window of this experiment has fully elapsed by the end of that date. "
+            "Choose a later --as-of date (and rebuild the models for it)."
         )
     return selected
 
@@ -278,17 +278,17 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines = [f"# A/B test report: {report['experiment_key']}, as of {report['as_of']}", ""]
     if report["srm_flag"]:
         lines += [
-            f"> **WARNING: sample ratio mismatch (E5).** {srm} < {report['srm_alpha']}. The "
+            f"> **WARNING: sample ratio mismatch.** {srm} < {report['srm_alpha']}. The "
             "assignment is broken or users are lost unevenly: the numbers below are not "
             "trustworthy.",
             "",
         ]
     else:
-        lines += [f"Sample ratio check (E5): OK, {srm}.", ""]
+        lines += [f"Sample ratio check: OK, {srm}.", ""]
     lines += [
-        f"Crossovers excluded (users logged in both variants, E1): {report['crossovers']}.",
+        f"Crossovers excluded (users logged in both variants): {report['crossovers']}.",
         "",
-        "## Goal metrics (E6, E7: two-sided pooled z-test, Holm-adjusted across both)",
+        "## Goal metrics (two-sided pooled z-test, Holm-adjusted across both)",
         "",
         *_table(report["metrics"], with_holm=True),
         "",
@@ -296,7 +296,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         *_table(report["secondary_metrics"], with_holm=False),
         "",
-        "## Still in progress (E2: window not yet elapsed by the end of the as-of date)",
+        "## Still in progress (window not yet elapsed by the end of the as-of date)",
         "",
         "| metric | control | treatment |",
         "|---|---|---|",

@@ -22,10 +22,10 @@ class CsvOutput:
     latest_day_only: bool = False
 
 
-# The window columns that lead each activity deliverable CSV (spec A4).
+# The window columns that lead each activity deliverable CSV (rule A4).
 ACTIVITY_WINDOW = ("as_of_date", "window_start", "window_end")
 
-# One entry per answer; later issues add theirs here.
+# One entry per answer the brief asks for as a CSV.
 OUTPUTS: list[CsvOutput] = [
     CsvOutput(
         "fct_client_conversion_events.csv", "marts", "fct_client_conversion_events", ("user_id",)
@@ -36,9 +36,9 @@ OUTPUTS: list[CsvOutput] = [
         "fct_lead_conversions",
         ("user_id", "client_conversion_event_filter"),
     ),
-    # Spec A5-A12: one CSV per deliverable of the activity brief, for the as-of date of the run
+    # A5-A12: one CSV per deliverable of the activity brief, for the as-of date of the run
     # (the series' last day); activity_metrics_30d.csv is the whole daily series.
-    CsvOutput("activity_d1_new_users.csv", "marts", "new_users_30d", ("created_at", "id")),
+    CsvOutput("activity_d1_new_users.csv", "marts", "dim_new_users_30d", ("created_at", "id")),
     CsvOutput(
         "activity_d2_new_user_revenue.csv",
         "marts",
@@ -81,20 +81,20 @@ OUTPUTS: list[CsvOutput] = [
     CsvOutput(
         "activity_d5_retention_by_first_payment_cohort.csv",
         "marts",
-        "retention_by_first_payment_cohort",
+        "fct_retention_by_first_payment_cohort",
         ("cohort_grain", "cohort_start"),
     ),
     CsvOutput("activity_metrics_30d.csv", "marts", "metrics_30d", ("as_of_date",)),
     CsvOutput(
         "activity_segments_30d.csv",
         "marts",
-        "activity_segments_30d",
+        "fct_activity_segments_30d",
         ("branch_id", "country", "acquisition_source"),
     ),
     CsvOutput(
         "activity_daily_segments_30d.csv",
         "marts",
-        "activity_daily_segments_30d",
+        "fct_activity_daily_segments_30d",
         ("activity_date", "branch_id", "country", "acquisition_source"),
     ),
 ]

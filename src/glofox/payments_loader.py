@@ -1,4 +1,4 @@
-"""Load a JSON Lines payment stream (mongoexport format) into app.payment_events (spec A3).
+"""Load a JSON Lines payment stream (mongoexport format) into app.payment_events (rule A3).
 
 The file is streamed line by line, so memory stays bounded by one batch of lines, and
 written with COPY in batches. Each line is one of:
@@ -72,7 +72,7 @@ class AlreadyLoaded(LoadError):
             f"{path} was already loaded on {loaded_at:%Y-%m-%d %H:%M:%S %Z} "
             f"(as {previous_name}, sha256 {sha256[:12]}...); nothing loaded. "
             "Use --force to load it again (its documents would be delivered twice; "
-            "the models de-duplicate them on _id, rule A1)."
+            "the models de-duplicate them on _id)."
         )
 
 
@@ -231,7 +231,7 @@ def ensure_bookkeeping(db: psycopg.Connection, schema: str) -> None:
         raise LoadError(
             f"table {schema}.payment_events does not exist in this database. Run "
             "`glofox db start` (loads setup.sql when its tables are missing) or "
-            "`glofox db reload-setup`, or create it as the spec says "
+            "`glofox db reload-setup`, or create it as docs/rules.md says "
             "(document jsonb not null, loaded_at timestamptz not null default now())."
         )
     db.execute(

@@ -97,7 +97,7 @@ def run(
 
 def _run_locked(conn: settings.Connection, full_refresh: bool, as_of: datetime.date) -> int:
     database.load_missing_sections(conn)
-    # Spec A3: the sample payment stream (data/payments/); a second run finds it loaded.
+    # A3: the sample payment stream (data/payments/); a second run finds it loaded.
     payments_loader.load_sample(conn)
     # The read-only role `make dashboard` connects with (idempotent); before the build, so that
     # dbt grants it the dashboard's relations as it builds them. Elsewhere only when asked.
@@ -107,12 +107,12 @@ def _run_locked(conn: settings.Connection, full_refresh: bool, as_of: datetime.d
     # How recently the replicas and the payment stream got rows: it warns, it never stops the
     # run (the sample data is months old, so every app table warns on it).
     dbt_runner.run(["dbt", "source", "freshness"], conn, check=False)
-    # Spec A4: the 30-day activity metrics are built for the as-of date D.
+    # A4: the 30-day activity metrics are built for the as-of date D.
     args = ["dbt", "build", *activity_metrics.dbt_vars(as_of)]
     if full_refresh:
         args.append("--full-refresh")
     build(conn, args)
-    # Spec L15: solution.sql is generated from the models just built, so it never drifts.
+    # L15: solution.sql is generated from the models just built, so it never drifts.
     solution.write(conn, solution.default_output())
 
     print("[3/3] CSV outputs")
@@ -120,14 +120,14 @@ def _run_locked(conn: settings.Connection, full_refresh: bool, as_of: datetime.d
     root = settings.project_root()
     for path, rows in written:
         print(f"  {path.relative_to(root)}: {rows} rows")
-    # Spec A12: the headline 30-day metrics of the as-of date (the series' last day).
+    # A12: the headline 30-day metrics of the as-of date (the series' last day).
     headline = activity_metrics.read_headline(conn, as_of)
     print()
     if headline is not None:
         print("\n".join(activity_metrics.format_headline(headline)))
     else:
         print(activity_metrics.NO_INPUT)
-    # Spec E9: the sample experiment's report (JSON and markdown) for the same as-of date.
+    # E9: the sample experiment's report (JSON and markdown) for the same as-of date.
     for path in experiment_report.write_reports(conn, as_of, export.outputs_dir()):
         print(f"  {path.relative_to(root)}: experiment report")
     print()

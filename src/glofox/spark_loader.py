@@ -31,9 +31,9 @@ import yaml
 
 from glofox import database, settings
 
-# The brief's input tables and columns (spec lead-conversions.md, Inputs), in table order.
+# The brief's input tables and columns (docs/rules.md, lead conversions), in table order.
 INPUT_TABLES = database.LEAD_INPUT_COLUMNS
-# The app tables (spec user-activity.md, Sources; spec experiments.md, Source), in table order.
+# The app tables (docs/rules.md, user activity and A/B tests), in table order.
 APP_TABLES: dict[str, tuple[str, ...]] = {
     "users": ("id", "created_at", "last_active"),
     "conversations": ("id", "created_at"),

@@ -1,8 +1,8 @@
-"""A pure-Python reference of spec user-activity.md rules A1-A11, written from the spec.
+"""A pure-Python reference of the user-activity rules A1-A11 (docs/rules.md), written from them.
 
 It shares no code with the dbt models: the differential test feeds the same random data to
 both and compares. Inputs are plain Python values; every time is a naive datetime in UTC.
-Decisions the spec leaves open follow the models' documentation (see
+Decisions the rules leave open follow the models' documentation (see
 models/marts/activity/_activity__docs.md): A1 de-duplicates every object with a usable _id
 before the A2 field checks; ties between payments at the same instant go by _id in byte
 order, and a second payment at the same instant as the first counts as another payment.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,15 @@ from psycopg import sql
 from glofox import database, settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# A rule id (L9, A10, E5, D2): they belong in the models, tests and docs (docs/rules.md), never
+# in what a user reads (`--help`, messages, the report, the dashboard), which says it in words.
+RULE_CODE = re.compile(r"\b[LAED][0-9]{1,2}\b")
+
+
+def rule_codes(text: str) -> list[str]:
+    """The rule ids in `text`, sorted, each once."""
+    return sorted({match.group(0) for match in RULE_CODE.finditer(text)})
 
 
 def server() -> settings.Connection:

@@ -1,6 +1,6 @@
-"""A pure-Python reference of the lead-conversion rules (spec L1-L13, decisions D1-D10).
+"""A pure-Python reference of the lead-conversion rules (rules L1-L13, decisions D1-D10).
 
-Written from the spec, not from the dbt models, so the differential test
+Written from the rules (docs/rules.md), not from the dbt models, so the differential test
 (test_lead_differential.py) can compare two independent implementations row for row.
 Input: the rows of the four input tables as dicts keyed by column name (text as `str`,
 times as naive `datetime` holding UTC, the JSON details as the document's text exactly as

@@ -1,6 +1,6 @@
 """Differential test of the activity models (A1-A11) against activity_reference.py.
 
-Hypothesis draws app users, messages and payment documents (every shape the spec allows
+Hypothesis draws app users, messages and payment documents (every shape the rules allow
 and malformed ones: non-objects, missing fields, bad ids, non-numeric and non-positive
 amounts, unparseable and impossible dates, re-deliveries), and an as-of date D. The same
 data goes into a scratch database; the activity models are built through D; every day of
@@ -49,7 +49,7 @@ MODELS = (
     "int_user_activity_windowed",
     "int_user_activity_days",
     "metrics_30d",
-    "retention_by_first_payment_cohort",
+    "fct_retention_by_first_payment_cohort",
 )
 # The models rebuilt for each case, in build order: (schema, name, kind). The parsed
 # documents are a table (parsed once per build), refilled in place ("refill") so the views on
@@ -59,7 +59,7 @@ DATED_MODELS = (
     ("intermediate", "int_user_activity_days", "refill"),
     ("intermediate", "int_user_activity_windowed", "view"),
     ("marts", "metrics_30d", "table"),
-    ("marts", "retention_by_first_payment_cohort", "table"),
+    ("marts", "fct_retention_by_first_payment_cohort", "table"),
 )
 USER_POOL = [str(uuid.UUID(int=n + 1)) for n in range(6)]
 PAYMENT_IDS = [f"pay-{n}" for n in range(30)]
@@ -194,7 +194,7 @@ def payment_plans(draw) -> list[tuple[str, datetime.datetime]]:
 
 @st.composite
 def documents(draw, user: str, moment: datetime.datetime) -> object:
-    """A payment document for (user, moment) in a random spec shape, sometimes malformed."""
+    """A payment document for (user, moment) in a random allowed shape, sometimes malformed."""
     kind = draw(st.integers(0, 19))
     if kind == 0:
         return draw(st.sampled_from([[1, 2], "text", 42, None]))
@@ -363,7 +363,7 @@ def test_a1_to_a11_models_match_the_reference(
         # A10: retention by first-payment cohort.
         cohorts = db.query(
             "select cohort_grain, cohort_start, cohort_end, cohort_users, retained_users "
-            "from marts.retention_by_first_payment_cohort"
+            "from marts.fct_retention_by_first_payment_cohort"
         )
         assert set(cohorts) == ref.retention_by_cohort(case.as_of, case.documents)
 

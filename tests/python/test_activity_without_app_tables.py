@@ -27,10 +27,10 @@ MISSING = {
 # (schema, relation): the activity and experiment marts, empty without their input.
 EMPTY_MARTS = [
     ("marts", "metrics_30d"),
-    ("marts", "new_users_30d"),
-    ("marts", "retention_by_first_payment_cohort"),
-    ("marts", "activity_segments_30d"),
-    ("marts", "activity_daily_segments_30d"),
+    ("marts", "dim_new_users_30d"),
+    ("marts", "fct_retention_by_first_payment_cohort"),
+    ("marts", "fct_activity_segments_30d"),
+    ("marts", "fct_activity_daily_segments_30d"),
     ("marts", "fct_experiment_user_outcomes"),
     ("marts", "fct_experiment_arm_metrics"),
 ]

@@ -1,5 +1,5 @@
 """The app sample data (setup.sql app section + data/payments/payments_sample.jsonl) keeps
-covering what spec user-activity.md asks the models to handle (A1, A2, A7), and gives every
+covering what docs/rules.md asks the models to handle (A1, A2, A7), and gives every
 metric of metrics_30d (A5-A10) a non-trivial value for the README's as-of date 2026-03-31."""
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def test_app_users_are_the_gym_members_plus_others(sample):
     )
 
 
-# Every shape spec user-activity.md allows for a payment document (A1, A2).
+# Every shape docs/rules.md allows for a payment document (A1, A2).
 SHAPES = {
     "_id $oid": "document -> '_id' ? '$oid'",
     "_id string": "jsonb_typeof(document -> '_id') = 'string'",

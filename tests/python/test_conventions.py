@@ -2,7 +2,9 @@
 on the manifest `dbt parse` writes:
 
 - every audit model of rows set aside says which rule set each row aside and why, in the
-  same two columns;
+  same two columns, and no model of any layer spells the rule's column another way;
+- unit tests sit in the properties file of the model they test, named after the rule they
+  check (no `test_` prefix: they are tests already);
 - singular tests live in a tree that mirrors models/;
 - a column tested unique is tested not null too (together they are its grain), and exposures
   read models and metrics, never sources.
@@ -48,6 +50,34 @@ def test_audit_models_name_the_rule_and_the_reason_alike(manifest: dict) -> None
                 f"{node['name']}: {sorted(columns & {'rule_id', 'set_aside_rule', 'reason'})}"
             )
     assert wrong == [], "\n".join(wrong)
+
+
+def test_the_set_aside_rule_column_has_one_name_in_every_layer(manifest: dict) -> None:
+    models = [node for node in manifest["nodes"].values() if node["resource_type"] == "model"]
+    named = {
+        f"{node['name']}.{column}"
+        for node in models
+        for column in node["columns"]
+        if column.startswith("set_aside_rule")
+    }
+    assert any(name.startswith("stg_") for name in named), named
+    assert sorted(n for n in named if not n.endswith(".set_aside_rule_id")) == []
+
+
+def test_unit_tests_sit_beside_their_model_named_by_rule(manifest: dict) -> None:
+    unit_tests = list(manifest["unit_tests"].values())
+    assert len(unit_tests) >= 10
+    astray = []
+    for unit_test in unit_tests:
+        model = manifest["nodes"][unit_test["depends_on"]["nodes"][0]]
+        properties = model["patch_path"].split("://", 1)[-1]
+        if unit_test["original_file_path"] != properties:
+            astray.append(
+                f"{unit_test['name']}: in {unit_test['original_file_path']}, not {properties}"
+            )
+        if unit_test["name"].startswith("test_"):
+            astray.append(f"{unit_test['name']}: named test_")
+    assert astray == [], "\n".join(astray)
 
 
 def test_singular_tests_mirror_the_models_tree(manifest: dict) -> None:

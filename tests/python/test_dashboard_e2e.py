@@ -35,7 +35,7 @@ import pytest
 
 from glofox import payments_loader, settings
 from glofox.dashboard import formatting, page_lead_conversions, quality_data
-from harness import PROJECT_ROOT, ScratchDatabase
+from harness import PROJECT_ROOT, ScratchDatabase, rule_codes
 
 CHROMIUM = Path(os.environ.get("GLOFOX_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -556,7 +556,7 @@ def activity_expected(db: ScratchDatabase, country: str | None = None) -> dict[s
             select sum(new_users), sum(new_user_revenue), sum(active_users),
                 sum(active_paying_users), sum(converted_new_users),
                 sum(retention_cohort_users), sum(retained_users)
-            from marts.activity_segments_30d
+            from marts.fct_activity_segments_30d
             where as_of_date = %(as_of)s and lower(country) = lower(%(country)s)
         """
     row = db.query(statement, {"as_of": AS_OF, "country": country})[0]
@@ -606,7 +606,7 @@ def test_activity_country_filter_and_drill_down_A9(sync_api, app, built, page) -
     first = built.query(
         """
         select cast(new_users.id as text)
-        from marts.new_users_30d as new_users
+        from marts.dim_new_users_30d as new_users
         join marts.fct_lead_conversions as lead
             on cast(new_users.id as text) = lead.user_id
             and lead.client_conversion_event_filter = 'ALL'
@@ -647,12 +647,26 @@ def test_activity_names_its_rate_apart_and_points_to_the_lead_page(
     expect(sync_api, metric_value(page, "Lead conversion rate")).to_be_visible()
     link = page.get_by_role("link", name=re.compile("Activity: the 30-day total conversion rate"))
     expect(sync_api, link).to_be_visible()
-    # No rule codes in what users read on either page.
-    for path in ("", "activity"):
+
+
+def test_no_page_shows_a_rule_code(sync_api, app, built, page) -> None:
+    """Rule ids (L8, A4, E5, D2) are for the models, tests and docs: every page says its
+    rules in words, and so do the reasons the Data quality page lists from the audit models
+    (its table is drawn on a canvas, so they are read where the page reads them)."""
+    for path in ("", "activity", "experiments", "data-quality"):
         open_page(page, app.url(path))
+        page.locator('[data-testid="stMetric"]').first.wait_for(timeout=WAIT_MS)
         wait_idle(page)
         text = page.locator('[data-testid="stMain"]').inner_text()
-        assert not re.search(r"\b[LAE]\d{1,2}\b", text), path
+        assert len(text.split()) > 50, (path, text)
+        assert rule_codes(text) == [], (path, text)
+    shown = [
+        reason
+        for source in quality_data.SOURCES
+        for (reason,) in built.query(f"select distinct reason from {source.counts_relation}")
+    ]
+    assert len(shown) > 10
+    assert rule_codes("\n".join([*shown, *quality_data.RULE_WORDS.values()])) == [], shown
 
 
 # --- experiments --------------------------------------------------------------------------

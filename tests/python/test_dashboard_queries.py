@@ -158,27 +158,27 @@ ACTIVITY_DRILL = """
 
         new_users as (
             select
-                new_users_30d.id,
-                new_users_30d.created_at,
-                new_users_30d.last_active,
-                new_users_30d.messages_in_window,
-                new_users_30d.payments_in_window,
-                new_users_30d.revenue_in_window,
-                new_users_30d.is_converted,
+                dim_new_users_30d.id,
+                dim_new_users_30d.created_at,
+                dim_new_users_30d.last_active,
+                dim_new_users_30d.messages_in_window,
+                dim_new_users_30d.payments_in_window,
+                dim_new_users_30d.revenue_in_window,
+                dim_new_users_30d.is_converted,
                 coalesce(dim_branches.branch_name, members.branch_id, 'unknown') as branch,
                 coalesce(
                     canonical_countries.country, dim_branches.country, 'unknown'
                 ) as country_label,
                 coalesce(members.client_conversion_event_source, 'unknown')
                     as acquisition_source
-            from marts.new_users_30d
+            from marts.dim_new_users_30d
             left join members
-                on cast(new_users_30d.id as text) = members.user_id
+                on cast(dim_new_users_30d.id as text) = members.user_id
             left join marts.dim_branches
                 on members.branch_id = dim_branches.branch_id
             left join canonical_countries
                 on lower(dim_branches.country) = canonical_countries.country_key
-            where new_users_30d.as_of_date = %(as_of)s
+            where dim_new_users_30d.as_of_date = %(as_of)s
         )
 
         select

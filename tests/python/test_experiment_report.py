@@ -19,7 +19,7 @@ import pytest
 
 from glofox import experiment_report
 from glofox.experiment_report import ReportError
-from harness import PROJECT_ROOT, ScratchDatabase
+from harness import PROJECT_ROOT, ScratchDatabase, rule_codes
 
 AS_OF = dt.date(2026, 3, 31)
 SAMPLE = "onboarding_checklist"
@@ -168,18 +168,21 @@ def test_e5_planted_60_40_split_is_flagged_and_the_verdict_says_so(db):
     assert report["verdict"].startswith("Do not trust this result: sample ratio mismatch")
     markdown = experiment_report.run("paywall_copy", AS_OF, "markdown", conn=db.conn)
     body = markdown.split("\n", 2)[2]  # after the title
-    assert body.startswith("> **WARNING: sample ratio mismatch (E5).**")
+    assert body.startswith("> **WARNING: sample ratio mismatch.**")
     assert "**Verdict:** Do not trust this result" in markdown
+    assert rule_codes(markdown) == [], markdown
 
 
 def test_e9_markdown_puts_the_srm_check_first_and_ends_with_the_verdict(db):
     markdown = experiment_report.run(SAMPLE, AS_OF, "markdown", conn=db.conn)
     lines = [line for line in markdown.splitlines() if line]
     assert lines[0] == f"# A/B test report: {SAMPLE}, as of 2026-03-31"
-    assert lines[1].startswith("Sample ratio check (E5): OK")
+    assert lines[1].startswith("Sample ratio check: OK")
     assert lines[-1].startswith("**Verdict:** Treatment raises 30-day conversion")
     assert "| 30-day conversion |" in markdown
     assert "## Still in progress" in markdown
+    # The page says its checks in words: a reader has no rule list at hand.
+    assert rule_codes(markdown) == [], markdown
 
 
 def test_e9_unknown_experiment_is_a_clear_error(db):
@@ -195,8 +198,9 @@ def test_e9_missing_arm_is_a_clear_error(db):
 
 
 def test_e2_as_of_without_eligible_users_is_a_clear_error(db):
-    with pytest.raises(ReportError, match="No eligible users.*later --as-of"):
+    with pytest.raises(ReportError, match="No eligible users.*later --as-of") as error:
         experiment_report.run("just_launched", AS_OF, "json", conn=db.conn)
+    assert rule_codes(str(error.value)) == [], error.value
 
 
 def test_e9_a_date_after_the_series_is_refused(db):

@@ -1,8 +1,8 @@
-"""Differential test of the lead-conversion marts (spec L1-L13, decisions D1-D10).
+"""Differential test of the lead-conversion marts (rules L1-L13, decisions D1-D10).
 
 hypothesis generates random dirty inputs for the four input tables, loads them into a scratch
 PostgreSQL database, builds the marts with dbt and compares both marts row for row with
-lead_reference.py, a pure-Python implementation written from the spec. A disagreement means
+lead_reference.py, a pure-Python implementation written from docs/rules.md. A disagreement means
 one of the two breaks a rule: the failure shows the input and the differing rows.
 
 Time zones: PostgreSQL ships its own tz database and Python's zoneinfo reads the system's; the

@@ -1,4 +1,4 @@
-"""`glofox load-payments` (spec A3) on real files and a real PostgreSQL scratch database."""
+"""`glofox load-payments` (rule A3) on real files and a real PostgreSQL scratch database."""
 
 from __future__ import annotations
 

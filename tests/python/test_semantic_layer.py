@@ -418,7 +418,7 @@ SEGMENT_SUMS = """
             segments.*,
             coalesce(labels.label, segments.country) as country_label,
             coalesce(branch.conversion_policy, 'unknown') as policy
-        from marts.activity_segments_30d as segments
+        from marts.fct_activity_segments_30d as segments
         left join marts.dim_branches as branch on segments.branch_id = branch.branch_id
         left join labels on lower(segments.country) = labels.country_key
     )

@@ -1,4 +1,4 @@
-"""solution.sql (spec L15): psql runs it unmodified on a database holding only setup.sql, and
+"""solution.sql (rule L15): psql runs it unmodified on a database holding only setup.sql, and
 the two output tables in `public` then hold exactly what the dbt marts hold, with the marts'
 columns and types (L12-L14), however the pre-created output tables looked; and the committed
 file is what `glofox solution` generates from the models now.

@@ -1,4 +1,4 @@
-"""Spark parity of the lead-conversion marts (spec L1-L13, decisions D1-D10) and of the
+"""Spark parity of the lead-conversion marts (rules L1-L13, decisions D1-D10) and of the
 activity and experiment models (A1-A12, E1-E6).
 
 The same dbt models build the marts on PostgreSQL and on Apache Spark (dbt-spark, session

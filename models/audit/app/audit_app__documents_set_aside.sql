@@ -16,7 +16,7 @@ set_aside as (
         loaded_at,
         document,
         payment_id,
-        set_aside_rule as set_aside_rule_id,
+        set_aside_rule_id,
         set_aside_reason_code,
         set_aside_reason,
         duplicate_of_event_row_id

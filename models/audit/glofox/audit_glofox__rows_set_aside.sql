@@ -34,7 +34,7 @@ purchases_of_unknown_users as (
     select
         purchases.*,
         'L5' as unknown_user_rule_id,
-        'user_id is not a user of dim_user (after L2)' as unknown_user_reason
+        'user_id is not a kept user of dim_user' as unknown_user_reason
     from purchases
     left join kept_users
         on purchases.user_id = kept_users.user_id

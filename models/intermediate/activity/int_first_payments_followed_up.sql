@@ -19,8 +19,8 @@ sequenced as (
         paid_at,
         row_number() over payment_order as payment_sequence,
         count(*) over (partition by user_id) as payment_count,
-        -- the payment that follows, read on the first payment's row (issue 6: no self-join
-        -- of this CTE, whose row estimate made PostgreSQL nest loops over it, O(n^2))
+        -- the payment that follows, read on the first payment's row (a window, not a
+        -- self-join of this CTE, whose row estimate made PostgreSQL nest loops over it, O(n^2))
         lead(payment_id) over payment_order as next_payment_id,
         lead(paid_at) over payment_order as next_paid_at
 

@@ -100,7 +100,7 @@ final as (
             when user_id is null then 'user_id is NULL or blank'
             when effective_purchased_at is null then 'purchase time and created_at are both NULL'
             when not is_kept
-                then 'duplicate purchase id: another row sorts first (D3 order) and is kept'
+                then 'duplicate purchase id: its first row (by purchase time) is kept'
         end as set_aside_reason
     from ranked
 )

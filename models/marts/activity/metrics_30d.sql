@@ -4,7 +4,7 @@
 -- nothing is NULL and a sum over nothing is 0 (A11).
 --
 -- How: D's window is 30 whole days, so each fact of the daily facts counts for a run of
--- consecutive D's (macro activity_runs_ctes, shared with activity_segments_30d). Each run
+-- consecutive D's (macro activity_runs_ctes, shared with fct_activity_segments_30d). Each run
 -- adds its value on its start day and takes it away the day after its end day; a running
 -- sum over the days gives every D's numbers in one pass over the facts.
 

@@ -1,5 +1,5 @@
 -- Dashboard: the activity page's drill-down, prepared: the new users of D
--- (new_users_30d, A5) with the segment labels the page filters on, as the page labelled them at
+-- (dim_new_users_30d, A5) with the segment labels the page filters on, as the page labelled them at
 -- query time: the branch's name (else its id, else 'unknown'), the country in its most common
 -- spelling (else as given, else 'unknown') and the acquisition source (the source of the
 -- user's client conversion event, L10, else 'unknown'), from the lead marts by the user's id.
@@ -12,7 +12,7 @@
 with
 
 new_users as (
-    select * from {{ ref('new_users_30d') }}
+    select * from {{ ref('dim_new_users_30d') }}
 ),
 
 dim_branches as (

@@ -1,4 +1,4 @@
--- Dashboard and semantic layer: activity_segments_30d (the 30-day numerators and
+-- Dashboard and semantic layer: fct_activity_segments_30d (the 30-day numerators and
 -- denominators per as-of date x branch x country x acquisition source, A5-A11) with the
 -- labels analysts filter by, in one place: the branch's name (else its id), the country in
 -- its one spelling (dash_country_labels, else as given) and the gym's conversion policy
@@ -10,7 +10,7 @@
 with
 
 segments as (
-    select * from {{ ref('activity_segments_30d') }}
+    select * from {{ ref('fct_activity_segments_30d') }}
 ),
 
 dim_branches as (

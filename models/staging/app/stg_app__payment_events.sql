@@ -1,11 +1,11 @@
 -- A1, A2: one row per loaded payment document, parsed without any cast that can raise.
--- Each field is first reduced to a text candidate by the shapes the spec allows, checked
+-- Each field is first reduced to a text candidate by the shapes the rules allow, checked
 -- by regex and a check of the value (is_numeric_text, is_date_text), and only then cast
 -- (inside a CASE on the check). A document that is not a payment keeps its row here with
 -- the rule and reason that set it aside; int_payments_deduplicated keeps the payments,
 -- audit_app__documents_set_aside the rest.
--- Issue 6: a table, so the documents are parsed once per build, not once per model reading
--- them (metrics, segments, cohorts, new users, audit, experiments).
+-- A table, so the documents are parsed once per build, not once per model reading them
+-- (metrics, segments, cohorts, new users, audit, experiments).
 -- The JSON reads, checks and casts are dispatched macros (macros/activity/_activity__macros.yml):
 -- PostgreSQL reads jsonb, Spark the same documents' text with its VARIANT functions; the
 -- rules and reasons below are the same SQL on both.
@@ -130,7 +130,7 @@ checked as {{ cte_materialized() }} (
         {{ matches_pattern('date_epoch_ms_text', '^-?[0-9]{1,14}$') }} as is_epoch_ms,
         -- 1 year, 2 month, 3 day, 4 hour, 5 minute, 6 second, 7 fraction, 8 offset sign,
         -- 9 offset hours, 10 offset minutes; NULL when the text is not strict ISO-8601.
-        -- Issue 6 (speed): the shape is checked with `~` (a fast automaton), then the parts are
+        -- For speed, the shape is checked with `~` (a fast automaton), then the parts are
         -- cut at their fixed positions: one regexp_match with the ten capture groups costs
         -- ~250 us a row, this a few. This CTE is MATERIALIZED so the parts are computed once a
         -- row, not once for each of their ~20 uses below.
@@ -292,7 +292,7 @@ final as (
         case
             when set_aside_reason_code = 'duplicate_id' then 'A1'
             when set_aside_reason_code is not null then 'A2'
-        end as set_aside_rule,
+        end as set_aside_rule_id,
         set_aside_reason_code,
         case set_aside_reason_code
             when 'not_an_object' then 'document is a JSON ' || document_type || ', not an object'

@@ -50,7 +50,7 @@ final as (
         case
             when branch_id is null then 'branch_id is NULL or blank'
             when branch_row_number > 1
-                then 'duplicate branch_id: another row sorts first (D5 order) and is kept'
+                then 'duplicate branch_id: its first row (by created_at) is kept'
         end as set_aside_reason
     from ranked
 )

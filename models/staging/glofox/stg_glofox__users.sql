@@ -44,7 +44,7 @@ final as (
         case
             when user_id is null then 'user_id is NULL or blank'
             when user_row_number > 1
-                then 'duplicate user_id: another row sorts first (D2 order) and is kept'
+                then 'duplicate user_id: its first row (by created_at) is kept'
         end as set_aside_reason
     from ranked
 )

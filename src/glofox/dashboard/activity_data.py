@@ -1,13 +1,13 @@
 """The Activity page's data: the queries over the activity marts, and nothing else.
 
-marts.metrics_30d and activity_segments_30d are daily series (one row per as-of date, and per
+marts.metrics_30d and fct_activity_segments_30d are daily series (one row per as-of date, and per
 segment): the as-of dates and the trends over a range come from metrics_30d (at week or
 month grain a period is the row of its last day in the range, never a sum of days), the KPIs
 of any day under the filters from the segments. The daily rows, cohorts and new users
 describe the series' latest day only.
 
 The 30-day figures of an as-of date D (the 30 days ending with D, UTC) are sums over
-marts.dash_activity_segments (activity_segments_30d with its labels: one row per D x branch x
+marts.dash_activity_segments (fct_activity_segments_30d with its labels: one row per D x branch x
 country x acquisition source, each user in one segment), so every rate is sum(numerator) /
 sum(denominator) over the segments in the filter, never an average of rates. The semantic
 layer's metrics new_users, new_user_revenue, active_users, active_paying_users,
@@ -26,10 +26,10 @@ from glofox.dashboard import queries
 
 RELATIONS = (
     "marts.metrics_30d",
-    "marts.activity_segments_30d",
-    "marts.activity_daily_segments_30d",
-    "marts.retention_by_first_payment_cohort",
-    "marts.new_users_30d",
+    "marts.fct_activity_segments_30d",
+    "marts.fct_activity_daily_segments_30d",
+    "marts.fct_retention_by_first_payment_cohort",
+    "marts.dim_new_users_30d",
     "marts.fct_lead_conversions",
     "marts.dim_branches",
     "marts.dash_activity_new_users",
@@ -123,7 +123,7 @@ Q_DAILY = queries.register(
             daily.*,
             coalesce(dim_branches.branch_name, daily.branch_id) as branch,
             coalesce(country_labels.country_label, daily.country) as country_label
-        from marts.activity_daily_segments_30d as daily
+        from marts.fct_activity_daily_segments_30d as daily
         left join marts.dim_branches
             on daily.branch_id = dim_branches.branch_id
         left join marts.dash_country_labels as country_labels
@@ -161,13 +161,13 @@ Q_COHORTS = queries.register(
     "activity_cohorts",
     """
     select cohort_start, cohort_end, cohort_users, retained_users
-    from marts.retention_by_first_payment_cohort
+    from marts.fct_retention_by_first_payment_cohort
     where as_of_date = %(as_of)s and cohort_grain = %(grain)s
     order by cohort_start
     """,
 )
 
-# The drill-down reads marts.dash_activity_new_users: new_users_30d with the segment labels,
+# The drill-down reads marts.dash_activity_new_users: dim_new_users_30d with the segment labels,
 # indexed in the page's order, so the list (the first DRILL_LIMIT) and its count answer at
 # once at 1M users.
 _DRILLED = (

@@ -1,7 +1,7 @@
 -- A5-A11: the fine-grain marts re-aggregate to metrics_30d. Summed over all segments of
--- each D (activity_segments_30d, every day of the series), every numerator and denominator
+-- each D (fct_activity_segments_30d, every day of the series), every numerator and denominator
 -- equals metrics_30d's row of that D; summed over all days and segments of the latest D
--- (activity_daily_segments_30d, additive columns only), they equal its row for that D.
+-- (fct_activity_daily_segments_30d, additive columns only), they equal its row for that D.
 -- Fails with one row per day and column that differs.
 {{ config(tags=['activity']) }}
 
@@ -15,13 +15,13 @@ metrics as (
 
 segments as (
 
-    select * from {{ ref('activity_segments_30d') }}
+    select * from {{ ref('fct_activity_segments_30d') }}
 
 ),
 
 daily as (
 
-    select * from {{ ref('activity_daily_segments_30d') }}
+    select * from {{ ref('fct_activity_daily_segments_30d') }}
 
 ),
 

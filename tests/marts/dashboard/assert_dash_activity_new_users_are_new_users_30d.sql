@@ -1,4 +1,4 @@
--- dash_activity_new_users holds exactly the rows of new_users_30d (A5), one for one
+-- dash_activity_new_users holds exactly the rows of dim_new_users_30d (A5), one for one
 -- with the same values (its labels: tests/python/test_dashboard_queries.py). Fails with every
 -- difference.
 with
@@ -8,7 +8,7 @@ drill as (
 ),
 
 new_users as (
-    select * from {{ ref('new_users_30d') }}
+    select * from {{ ref('dim_new_users_30d') }}
 ),
 
 drill_rows as (
@@ -38,12 +38,12 @@ only_in_drill as (
 
 only_in_new_users as (
     select
-        'only in new_users_30d' as problem,
+        'only in dim_new_users_30d' as problem,
         *
     from new_users
     except all
     select
-        'only in new_users_30d' as problem,
+        'only in dim_new_users_30d' as problem,
         *
     from drill_rows
 ),
