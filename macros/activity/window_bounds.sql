@@ -4,18 +4,18 @@
     {%- set raw = var('as_of_date', run_started_at.strftime('%Y-%m-%d')) | string | trim -%}
     {%- set hint = "Pass it as YYYY-MM-DD, e.g. dbt build --vars '{as_of_date: 2026-03-31}'." -%}
     {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', raw) -%}
-        {{ exceptions.raise_compiler_error("A4: as_of_date '" ~ raw ~ "' is not YYYY-MM-DD. " ~ hint) }}
+        {{ exceptions.raise_compiler_error("The as-of date (var as_of_date) '" ~ raw ~ "' is not YYYY-MM-DD. " ~ hint) }}
     {%- endif -%}
     {%- set year = raw[0:4] | int -%}
     {%- set month = raw[5:7] | int -%}
     {%- set day = raw[8:10] | int -%}
     {%- if year < 1 or year > 9998 or month < 1 or month > 12 or day < 1 -%}
-        {{ exceptions.raise_compiler_error("A4: as_of_date '" ~ raw ~ "' is not a real date. " ~ hint) }}
+        {{ exceptions.raise_compiler_error("The as-of date (var as_of_date) '" ~ raw ~ "' is not a real date. " ~ hint) }}
     {%- endif -%}
     {%- set first_of_month = modules.datetime.date(year, month, 1) -%}
     {%- set first_of_next = modules.datetime.date(year + (month // 12), month % 12 + 1, 1) -%}
     {%- if day > (first_of_next - first_of_month).days -%}
-        {{ exceptions.raise_compiler_error("A4: as_of_date '" ~ raw ~ "' is not a real date. " ~ hint) }}
+        {{ exceptions.raise_compiler_error("The as-of date (var as_of_date) '" ~ raw ~ "' is not a real date. " ~ hint) }}
     {%- endif -%}
     {{- return(raw) -}}
 {%- endmacro %}
