@@ -115,10 +115,19 @@ def export_all(
     written = []
     with database.connect(conn) as db:
         for output in outputs or OUTPUTS:
-            selected = (
-                sql.SQL(", ").join(sql.Identifier(c) for c in output.columns)
-                if output.columns
-                else sql.SQL("*")
+            types = dict(
+                db.execute(
+                    "select column_name, data_type from information_schema.columns"
+                    " where table_schema = %s and table_name = %s order by ordinal_position",
+                    (output.schema, output.relation),
+                ).fetchall()
+            )
+            # Numbers as written by hand: 6628.2, not the contract's 18 decimal places.
+            selected = sql.SQL(", ").join(
+                sql.SQL("trim_scale({0}) as {0}" if types.get(c) == "numeric" else "{0}").format(
+                    sql.Identifier(c)
+                )
+                for c in (output.columns or tuple(types))
             )
             relation = sql.SQL("{}.{}").format(
                 sql.Identifier(output.schema), sql.Identifier(output.relation)
