@@ -118,6 +118,11 @@
 --          -> MEMBERSHIP: the effective times are compared, not created_at
 --     e01  m-e01 twice (exact duplicate: one L3 duplicate, one L5), e02 cp-e02, e03 both
 --          (users not in dim_user -> L5); d06's lowercase credit pack is also L5
+--     a user id, branch id and purchase ids of ~3 KB that do not compress (hex of md5s), not
+--          in dim_user -> L5: a membership bought 9999-12-31 12:00 whose name and source
+--          hold control characters (\u0007, \u001b, \u0001), a credit pack bought 0001-01-02;
+--          audited like any other row (infinite times: tests/python/test_extreme_values.py,
+--          as Spark and Python hold no infinite timestamp)
 --     NULL membership_id (user d24) / '' membership_id (user d25) -> not usable (L3)
 --
 --   fct_client_conversion_events_part_2: the brief's fallback input for Part 2, filled with
@@ -560,7 +565,9 @@ values
     -- L5: users not in dim_user; m-e01 twice (exact duplicate: L3 first, then L5)
     ('eeeeeeee-eeee-4eee-8eee-000000000001', 'b-001', 'm-e01', '2026-01-05 10:00:00', '2026-01-05 10:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
     ('eeeeeeee-eeee-4eee-8eee-000000000001', 'b-001', 'm-e01', '2026-01-05 10:00:00', '2026-01-05 10:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
-    ('eeeeeeee-eeee-4eee-8eee-000000000003', 'b-003', 'm-e03', '2026-03-05 10:00:00', '2026-03-05 10:00:00', '{"name": "Karnet Open", "source": "WEBSITE"}');
+    ('eeeeeeee-eeee-4eee-8eee-000000000003', 'b-003', 'm-e03', '2026-03-05 10:00:00', '2026-03-05 10:00:00', '{"name": "Karnet Open", "source": "WEBSITE"}'),
+    -- L5: ids of ~3 KB, year 9999, control characters in the details
+    ((select string_agg(md5('setup-long-user-' || n), '') from generate_series(1, 94) as n), (select string_agg(md5('setup-long-branch-' || n), '') from generate_series(1, 94) as n), (select string_agg(md5('setup-long-membership-' || n), '') from generate_series(1, 94) as n), '9999-12-31 12:00:00', '9999-12-31 12:00:00', '{"name": "Ctrl\u0007Pass\u001b", "source": "WEB\u0001"}');
 
 -- ---------------------------------------------------------------------------------------
 -- fct_credit_pack_purchases (brief figure 1.5.3)
@@ -654,7 +661,9 @@ values
     (e'\t', 'b-002', 'cp-n02', '2026-01-01 10:00:00', '2026-01-01 10:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),
     -- L5: users not in dim_user
     ('eeeeeeee-eeee-4eee-8eee-000000000002', 'b-002', 'cp-e02', '2026-02-02 10:00:00', '2026-02-02 10:00:00', '{"name": "5 Class Pack", "source": "CLASSPASS"}'),
-    ('eeeeeeee-eeee-4eee-8eee-000000000003', 'b-003', 'cp-e03', '2026-03-04 10:00:00', '2026-03-04 10:00:00', '{"name": "Drop-in", "source": "WEBSITE"}');
+    ('eeeeeeee-eeee-4eee-8eee-000000000003', 'b-003', 'cp-e03', '2026-03-04 10:00:00', '2026-03-04 10:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),
+    -- L5: ids of ~3 KB, year 0001
+    ((select string_agg(md5('setup-long-user-' || n), '') from generate_series(1, 94) as n), 'b-001', (select string_agg(md5('setup-long-credit-pack-' || n), '') from generate_series(1, 94) as n), '0001-01-02 12:00:00', '0001-01-02 12:00:00', '{"name": "Drop-in", "source": "WEBSITE"}');
 
 -- ---------------------------------------------------------------------------------------
 -- fct_client_conversion_events_part_2 (brief figure 1.6.3): "pre-populated with data

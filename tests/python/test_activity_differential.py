@@ -18,6 +18,7 @@ day's batch (test_activity_incremental.py checks dbt's batches give the same).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -62,7 +63,16 @@ DATED_MODELS = (
     ("marts", "fct_retention_by_first_payment_cohort", "table"),
 )
 USER_POOL = [str(uuid.UUID(int=n + 1)) for n in range(6)]
-PAYMENT_IDS = [f"pay-{n}" for n in range(30)]
+# Besides short ids: a control character, and ~3 KB of hex that does not compress (more than a
+# B-tree index entry may hold; kept like any other id).
+PAYMENT_IDS = [f"pay-{n}" for n in range(30)] + [
+    "pay-\x01\x1b",
+    "".join(hashlib.sha256(f"pay{n}".encode()).hexdigest() for n in range(47)),
+]
+# Last-active times at the ends of the timestamp range (years 0001 and 9999). Not signup
+# times: the daily series starts at the first signup, and the reference's dates (Python's)
+# cannot reach 29 days before year 0001 (test_extreme_values builds those with dbt).
+EXTREME_MOMENTS = [datetime.datetime(1, 1, 1), datetime.datetime(9999, 12, 31, 23, 59, 59)]
 # A10 edges of a second payment: first + 30 days exactly, 1 µs either side, the same instant.
 FOLLOW_UP_DELTAS = [
     datetime.timedelta(days=30),
@@ -225,7 +235,9 @@ def cases(draw) -> Case:
     user_ids = draw(st.lists(st.sampled_from(USER_POOL), unique=True, max_size=len(USER_POOL)))
     users = [
         ref.User(
-            user_id, draw(st.one_of(st.none(), moments())), draw(st.one_of(st.none(), moments()))
+            user_id,
+            draw(st.one_of(st.none(), moments())),
+            draw(st.one_of(st.none(), moments(), st.sampled_from(EXTREME_MOMENTS))),
         )
         for user_id in user_ids
     ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -85,6 +86,9 @@ FAR_INSTANTS = (
     dt.datetime(2500, 3, 31, 23, 0),
     dt.datetime(5000, 10, 30, 12, 0),
     dt.datetime(9990, 1, 1),
+    # Years 0001 and 9999, a day from the ends of what both sides hold in any zone.
+    dt.datetime(1, 1, 2, 12, 0),
+    dt.datetime(9999, 12, 30, 12, 0),
 )
 # A few instants shared by many rows, so ties within and across types are frequent.
 TIE_INSTANTS = (
@@ -163,10 +167,18 @@ def text_from(draw: st.DrawFn, common: Sequence[str], odd: Sequence[str]) -> str
     return None
 
 
-USER_IDS = (("u1", "u2", "u3"), ("U1", "\u00a0u1", "u1\u00a0", "u9"))
-BRANCH_IDS = (("b1", "b2", "b3"), ("B1", "b9", "\u00a0b1"))
-PURCHASE_IDS = (("p1", "p2", "p3", "p4"), ("P1", "p\u00e91", "\u00a0p1"))
-NAMES = (("A", "B", "Z"), ("a", "\u00e9", "A\tB", "\u00a0A"))
+def long_id(prefix: str) -> str:
+    """An id of ~3 KB that does not compress (hex of SHA-256s): more than a B-tree index entry
+    may hold, kept like any other id (D19)."""
+    return prefix + "".join(hashlib.sha256(f"{prefix}{n}".encode()).hexdigest() for n in range(47))
+
+
+# Ids and names: (common, odd); the odd ones include control characters (kept: they are not
+# blanks, D1) and ids of kilobytes.
+USER_IDS = (("u1", "u2", "u3"), ("U1", "\u00a0u1", "u1\u00a0", "u9", "u\x01", long_id("u")))
+BRANCH_IDS = (("b1", "b2", "b3"), ("B1", "b9", "\u00a0b1", "\x1bb1", long_id("b")))
+PURCHASE_IDS = (("p1", "p2", "p3", "p4"), ("P1", "p\u00e91", "\u00a0p1", "p\x7f", long_id("p")))
+NAMES = (("A", "B", "Z"), ("a", "\u00e9", "A\tB", "\u00a0A", "\x07A\x01", long_id("n")))
 
 
 @st.composite
