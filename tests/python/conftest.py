@@ -24,12 +24,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the Spark parity tests (make test-spark, in .venv-spark); without it they skip",
     )
     parser.addoption(
-        "--faults",
-        action="store_true",
-        default=False,
-        help="run the fault-injection suite (test_faults.py: kill -9, server stop, ...)",
-    )
-    parser.addoption(
         "--spark-examples",
         type=int,
         default=4,

@@ -29,13 +29,6 @@ from harness import PROJECT_ROOT, ScratchDatabase
 WORK = PROJECT_ROOT / "target" / "faults"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _only_when_asked(request: pytest.FixtureRequest) -> None:
-    # Several full `glofox run`s: opt-in (`pytest --faults`) until its cost fits `make test`.
-    if not request.config.getoption("--faults"):
-        pytest.skip("the fault-injection suite runs with --faults")
-
-
 RUN_TIMEOUT = 900
 # Relations that hold the time of the build itself.
 BUILD_TIME_RELATIONS = {"marts.dash_build_info"}
