@@ -408,6 +408,9 @@ def dashboard_queries(bench: Bench, repeats: int = 5) -> None:
         "event_filter": "ALL",
         "window_days": None,
         "as_of": datetime.date.fromisoformat(bench.as_of),
+        # the Activity page's trend: the series' whole range, by week
+        "start": datetime.date.fromisoformat(ACTIVITY_BEGIN),
+        "end": datetime.date.fromisoformat(bench.as_of),
         "grain": "week",
         "drill": "new users",
     }
