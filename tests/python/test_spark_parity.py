@@ -9,7 +9,8 @@ both, and compare fct_client_conversion_events, fct_lead_conversions, dim_branch
 audit of rows set aside (L5) row for row: on setup.sql's sample data (with every dbt test of
 the lead_conversions selector on Spark) and on random dirty inputs from
 test_lead_differential's hypothesis strategies. Likewise the activity_on_spark selector's
-staged payment documents, activity audits and experiment outcomes, every column
+staged payment documents, daily activity facts, metrics_30d (every day of the series),
+activity audits and experiment outcomes, every column
 (on setup.sql's data with that selector's dbt tests on Spark; on random dirty app data from
 test_activity_differential's strategies and random assignment logs).
 
@@ -31,6 +32,7 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -343,11 +345,18 @@ def test_spark_builds_the_same_marts_on_random_dirty_inputs(
 # The relations compared between the engines, every column PostgreSQL has (A1-A12, E1-E6).
 ACTIVITY_RELATIONS = (
     "staging.stg_app__payment_events",
+    "intermediate.int_user_activity_days",
+    "marts.metrics_30d",
     "audit.audit_app__documents_set_aside",
     "audit.audit_app__unknown_senders",
+    "audit.audit_app__events_before_facts",
     "audit.audit_experiments__assignments_set_aside",
     "marts.fct_experiment_user_outcomes",
     "marts.fct_experiment_arm_metrics",
+)
+# The first day of the daily facts (dbt_project.yml's var activity_facts_begin).
+FACTS_BEGIN = dt.date.fromisoformat(
+    yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]["activity_facts_begin"]
 )
 # Rates are numeric on PostgreSQL (about 20 digits) and decimal(38, 18) on Spark: compared to
 # 12 decimal places (amounts and sums are exact on both).
@@ -431,11 +440,31 @@ def assert_same_activity(db: ScratchDatabase, spark: SparkProject) -> dict[str, 
 
 
 def build_activity(
-    project: ScratchDatabase | SparkProject, as_of: dt.date, command: str = "run"
+    project: ScratchDatabase | SparkProject,
+    as_of: dt.date,
+    command: str = "run",
+    first_day: dt.date | None = None,
 ) -> None:
     """The activity_on_spark selector (selectors.yml) for the as-of date D: every model
-    ACTIVITY_RELATIONS needs (`build`: with their tests)."""
-    project.dbt(command, "--selector", "activity_on_spark", vars={"as_of_date": as_of.isoformat()})
+    ACTIVITY_RELATIONS needs (`build`: with their tests), afresh. dbt's microbatch builds the
+    daily facts a day a batch on PostgreSQL and a month a batch on Spark, from the first day of
+    the facts through D's month (given, so both engines build the same days whatever today is).
+    `first_day`: the series' first day (var activity_first_day), else the first with data."""
+    variables = {"as_of_date": as_of.isoformat()}
+    if first_day is not None:
+        variables["activity_first_day"] = first_day.isoformat()
+    after_month = (as_of.replace(day=1) + dt.timedelta(days=31)).replace(day=1)
+    project.dbt(
+        command,
+        "--selector",
+        "activity_on_spark",
+        "--full-refresh",
+        "--event-time-start",
+        FACTS_BEGIN.isoformat(),
+        "--event-time-end",
+        after_month.isoformat(),
+        vars=variables,
+    )
 
 
 def test_spark_builds_the_same_activity_on_setup_sql_sample_data(spark: SparkProject, db):
@@ -494,15 +523,16 @@ def test_spark_builds_the_same_activity_on_random_dirty_inputs(
             conn.cursor().executemany(
                 "insert into app.experiment_assignments values (%s, %s, %s, %s)", assigned
             )
-        build_activity(db, case.as_of)
+        build_activity(db, case.as_of, first_day=case.first_day)
         stored = spark_loader.read_postgres(db.conn, "public")
         spark.load({table: stored[table] for table in spark_loader.APP_TABLES})
-        build_activity(spark, case.as_of)
+        build_activity(spark, case.as_of, first_day=case.first_day)
         try:
             assert_same_activity(db, spark)
         except AssertionError as error:
             raise AssertionError(
-                f"{error}\nas of {case.as_of}; inputs: {json.dumps(stored, default=str)}"
+                f"{error}\nas of {case.as_of}, first day {case.first_day};"
+                f" inputs: {json.dumps(stored, default=str)}"
             ) from None
 
     check()
