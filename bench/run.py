@@ -196,10 +196,17 @@ def render_floor(text: str, as_of: str) -> str:
     return text.replace("{{ as_of }}", as_of).replace("{{ begin }}", ACTIVITY_BEGIN)
 
 
+def project_var(name: str) -> Any:
+    """A var's default in dbt_project.yml, so the bench and the models read one value."""
+    import yaml
+
+    return yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"][name]
+
+
 # The daily activity facts are built by dbt's microbatch one day per batch from the var
 # activity_facts_begin through the run's start; the bench's builds of the series cover its
 # days (begin through D) with dbt's --event-time-start / --event-time-end, whatever today is.
-ACTIVITY_BEGIN = "2025-10-01"
+ACTIVITY_BEGIN = str(project_var("activity_facts_begin"))
 
 
 def series_range(as_of: str, first: str = ACTIVITY_BEGIN) -> tuple[str, ...]:
@@ -210,10 +217,7 @@ def series_range(as_of: str, first: str = ACTIVITY_BEGIN) -> tuple[str, ...]:
 
 def daily_range(as_of: str) -> tuple[str, ...]:
     """The batches of a plain run on the day after D: the lookback's days before D, and D."""
-    import yaml
-
-    project = yaml.safe_load((ROOT / "dbt_project.yml").read_text())
-    lookback = int(project["vars"]["activity_lookback_days"])
+    lookback = int(project_var("activity_lookback_days"))
     start = datetime.date.fromisoformat(as_of) - datetime.timedelta(days=lookback)
     return series_range(as_of, start.isoformat())
 
