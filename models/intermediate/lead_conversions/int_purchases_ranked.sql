@@ -21,7 +21,9 @@ purchases as (
     select * from credit_packs
 ),
 
-cleaned as (
+cleaned as {{ cte_materialized() }} (
+    -- Computed once a row: the sorts below compare the name and source in byte order, and
+    -- without MATERIALIZED PostgreSQL reads the details JSON again for the rows' values.
     select
         purchase_type,
         {{ clean_text('purchase_id') }} as purchase_id,
@@ -45,11 +47,12 @@ usable as (
 ),
 
 deduplicated as (
-    -- L3 / D3: one row per purchase id and type
+    -- L3 / D3: one row per purchase id and type. Each sort leads with the id in byte order:
+    -- the partitions are the same, and byte comparisons are much cheaper than the collation's.
     select
         *,
         row_number() over (
-            partition by is_usable, purchase_type, purchase_id
+            partition by {{ collate_bytewise('purchase_id') }}, purchase_type, is_usable
             order by
                 effective_purchased_at asc,
                 created_at asc nulls last,
@@ -73,7 +76,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by is_kept, user_id, purchase_type
+            partition by {{ collate_bytewise('user_id') }}, purchase_type, is_kept
             order by
                 effective_purchased_at asc,
                 created_at asc nulls last,
