@@ -212,7 +212,7 @@ insert into pg_temp.country_capital_timezones (country, timezone_id) values
 -- that order: the user, the branch (L7), the lead status (L11), the conversion event (L10) and
 -- the first membership and first credit pack (L9), whichever came first, NULL where there is
 -- none. Every local_* column is the UTC time in the user's branch zone (L6, L8). Types enforced
--- by the contract (L14). A hash index on user_id (dbt `indexes`, D19).
+-- by the contract (L14). No index: its readers read it whole (D19).
 --
 -- Example: leads and clients by the purchase that converted them.
 --
@@ -294,9 +294,8 @@ create temporary table fct_client_conversion_events as
 -- figure 1.6.1 in that order. Times are shown in the zone of the user's branch (L7, L8);
 -- lead_status is CLIENT when the user has a usable purchase, else LEAD with NULL conversion
 -- columns (L11).
--- A hash index on user_id (dbt `indexes`, built in one pass after the rows are written) serves
--- lookups by user for ids of any length (D19); the build's unique test keeps the grain.
-
+-- No index: every reader reads it whole (Part 2, the segments, the exports); the build's
+-- unique test keeps the grain. Lookups by user go to fct_lead_conversions, which has one.
 
 with
 
@@ -558,7 +557,9 @@ purchases as (
     select * from credit_packs
 ),
 
-cleaned as (
+cleaned as materialized (
+    -- Computed once a row: the sorts below compare the name and source in byte order, and
+    -- without MATERIALIZED PostgreSQL reads the details JSON again for the rows' values.
     select
         purchase_type,
         nullif(btrim(purchase_id, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '') as purchase_id,
@@ -642,11 +643,12 @@ usable as (
 ),
 
 deduplicated as (
-    -- L3 / D3: one row per purchase id and type
+    -- L3 / D3: one row per purchase id and type. Each sort leads with the id in byte order:
+    -- the partitions are the same, and byte comparisons are much cheaper than the collation's.
     select
         *,
         row_number() over (
-            partition by is_usable, purchase_type, purchase_id
+            partition by purchase_id collate "C", purchase_type, is_usable
             order by
                 effective_purchased_at asc,
                 created_at asc nulls last,
@@ -670,7 +672,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by is_kept, user_id, purchase_type
+            partition by user_id collate "C", purchase_type, is_kept
             order by
                 effective_purchased_at asc,
                 created_at asc nulls last,
@@ -1060,8 +1062,6 @@ select
     first_credit_pack_name,
     first_credit_pack_source
 from pg_temp.fct_client_conversion_events;
-
-create index on public.fct_client_conversion_events using hash (user_id);
 
 -- ---------------------------------------------------------------------------------------------
 -- Output 2 of 2: public.fct_lead_conversions

@@ -2,9 +2,8 @@
 -- figure 1.6.1 in that order. Times are shown in the zone of the user's branch (L7, L8);
 -- lead_status is CLIENT when the user has a usable purchase, else LEAD with NULL conversion
 -- columns (L11).
--- A hash index on user_id (dbt `indexes`, built in one pass after the rows are written) serves
--- lookups by user for ids of any length (D19); the build's unique test keeps the grain.
-{{ config(indexes=[{'columns': ['user_id'], 'type': 'hash'}]) }}
+-- No index: every reader reads it whole (Part 2, the segments, the exports); the build's
+-- unique test keeps the grain. Lookups by user go to fct_lead_conversions, which has one.
 
 with
 
