@@ -37,6 +37,9 @@
 --     duplicates (L6): exact copy of b-001; ' b-014 ' (padded id, later created_at, zone UTC)
 --            loses to b-014 (Sydney); b-009 copy with created_at NULL loses (NULLS LAST)
 --     NULL and '   ' branch_id rows -> audited (L6)
+--     b-kilobytes  name and country of ~3 KB that do not compress (hex of md5s), zone UTC:
+--            kept as given (L1) in every mart, and the lead page's branch and country
+--            labels of its user d69 (no index refuses them, D19)
 --
 --   dim_user (L1, L2, L7, L8; decisions D2, D6, D7)
 --     NULL user_id x2, '   ' and tab user_id   -> audited (L2)
@@ -112,6 +115,10 @@
 --     d67  m-d67 name "C:\\u0000 Studio" (escaped backslash: text 'C:\u0000 Studio'), source
 --          "\ud800" (unpaired surrogate -> NULL)
 --     d68  cp-d68 name with a surrogate pair "\ud83d\udcaa" -> 'Power Hour' + emoji
+--     d69  at b-kilobytes; m-d69's source is ~3 KB of hex that does not compress -> kept
+--          (L1, L10): the lead page's labels of d69 are all kilobytes long
+--     d70  branch_id of ~3 KB (hex) not in dim_branch -> kept, zone UTC (L7, flagged), LEAD:
+--          the lead page labels its branch by that id
 --     m-n01, m-n02, cp-n01, cp-n02: purchases with a NULL / blank / tab user_id -> not usable (L3)
 --     d62  fractional seconds kept (2026-01-10 10:00:00.123456)
 --     d64  m-d64 bought 2026-01-10 (created 01-20), cp-d64 bought 01-12 (created 01-01)
@@ -207,7 +214,9 @@ values
     ('b-009', 'Adelaide Hills Yoga', 'namaste@ahy.example.com.au', 'Adelaide', 'Australia', 'Australia/Perth', null),
     -- L6: rows without a branch_id -> audited
     (null, 'Ghost Gym', 'ghost@example.com', 'Nowhere', 'Ireland', 'Europe/Dublin', '2020-01-01 00:00:00'),
-    ('   ', 'Blank Id Gym', null, 'Dublin', 'Ireland', 'Europe/Dublin', '2020-01-02 00:00:00');
+    ('   ', 'Blank Id Gym', null, 'Dublin', 'Ireland', 'Europe/Dublin', '2020-01-02 00:00:00'),
+    -- L1, D19: a name and a country of ~3 KB that do not compress, kept as given
+    ('b-kilobytes', (select string_agg(md5('setup-long-branch-name-' || n), '') from generate_series(1, 94) as n), null, null, (select string_agg(md5('setup-long-country-' || n), '') from generate_series(1, 94) as n), 'UTC', '2024-02-02 00:00:00');
 
 -- Helper for the generated rows (temporary, dropped at the end of this section): each
 -- sample branch with the zone L6 resolves it to, its kind, and two slot numbers used to
@@ -434,7 +443,10 @@ values
     ('dddddddd-dddd-4ddd-8ddd-000000000066', 'b-023', 'Zed Tie-Name', 'd66@example.com', '2026-03-20 20:00:00'),
     -- L4 / D4: JSON escapes (purchases below)
     ('dddddddd-dddd-4ddd-8ddd-000000000067', 'b-022', 'Json Escaped-Backslash', 'd67@example.com', '2026-03-21 09:00:00'),
-    ('dddddddd-dddd-4ddd-8ddd-000000000068', 'b-005', 'Json Surrogate-Pair', 'd68@example.com', '2026-03-21 09:00:00');
+    ('dddddddd-dddd-4ddd-8ddd-000000000068', 'b-005', 'Json Surrogate-Pair', 'd68@example.com', '2026-03-21 09:00:00'),
+    -- L1, D19: labels of kilobytes: d69's branch name, country and source; d70's branch id
+    ('dddddddd-dddd-4ddd-8ddd-000000000069', 'b-kilobytes', 'Kilobyte Labels', 'd69@example.com', '2026-02-10 10:00:00'),
+    ('dddddddd-dddd-4ddd-8ddd-000000000070', (select string_agg(md5('setup-long-unknown-branch-' || n), '') from generate_series(1, 94) as n), 'Kilobyte Branch Id', 'd70@example.com', '2026-02-11 10:00:00');
 
 -- ---------------------------------------------------------------------------------------
 -- fct_membership_purchases (brief figure 1.5.5, with the container's real column names)
@@ -555,6 +567,8 @@ values
     -- valid text), source an unpaired surrogate (cannot become text -> NULL; and PostgreSQL's
     -- ->> fails on every key of such a document, so the name must still be read)
     ('dddddddd-dddd-4ddd-8ddd-000000000067', 'b-022', 'm-d67', '2026-03-22 09:00:00', '2026-03-22 09:00:00', '{"name": "C:\\u0000 Studio", "source": "\ud800"}'),
+    -- L1, L10, D19: d69's source is ~3 KB of hex that does not compress, kept as given
+    ('dddddddd-dddd-4ddd-8ddd-000000000069', 'b-kilobytes', 'm-d69', '2026-02-12 10:00:00', '2026-02-12 10:00:00', cast('{"name": "Kilobyte Pass", "source": "' || (select string_agg(md5('setup-long-source-' || n), '') from generate_series(1, 94) as n) || '"}' as json)),
     -- L1 + L7: d65's event has a padded branch id
     ('dddddddd-dddd-4ddd-8ddd-000000000065', '  b-008 ', 'm-d65', '2026-02-16 15:00:00', '2026-02-16 15:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
     -- L3: not usable: NULL / blank user_id, NULL / blank membership_id

@@ -183,3 +183,47 @@ def test_ids_of_kilobytes_are_kept_in_every_mart(built: ScratchDatabase) -> None
         " where payment_id = %s",
         (LONG_PAYMENT,),
     ) == [(7, True)]
+
+
+def setup_long_text(seed: str) -> str:
+    """setup.sql's labels of kilobytes: 94 md5s of '<seed>1' .. '<seed>94', 3,008 hex digits."""
+    return "".join(hashlib.md5(f"{seed}{n}".encode()).hexdigest() for n in range(1, 95))
+
+
+def test_labels_of_kilobytes_are_kept_and_drilled_into(built: ScratchDatabase) -> None:
+    # setup.sql's d69 (branch name, country and source of ~3 KB that do not compress) and
+    # d70 (a branch id of ~3 KB, no branch row): the build above indexed them, and each
+    # drill-down of the lead page finds its member by that label.
+    name, country = (
+        setup_long_text("setup-long-branch-name-"),
+        setup_long_text("setup-long-country-"),
+    )
+    source, branch_id = (
+        setup_long_text("setup-long-source-"),
+        setup_long_text("setup-long-unknown-branch-"),
+    )
+    d69, d70 = (f"dddddddd-dddd-4ddd-8ddd-0000000000{n}" for n in (69, 70))
+    assert built.query(
+        "select client_conversion_event_filter, branch, country, source_label"
+        " from marts.dash_lead_members where user_id = %s order by 1",
+        (d69,),
+    ) == [("ALL", name, country, source), ("MEMBERSHIP", name, country, source)]
+    filters = {
+        "event_filter": "ALL",
+        "window_days": None,
+        "countries": [],
+        "branches": [],
+        "sources": [],
+        "cohorts": [],
+        "policies": [],
+    }
+    with patched_environ(built.conn.env()):
+        for dimension, value, member in (
+            ("branch", name, d69),
+            ("country", country, d69),
+            ("source", source, d69),
+            ("branch", branch_id, d70),
+        ):
+            listed = lead_data.drill("v-kilobytes", filters, dimension, value)
+            assert listed["member_id"].tolist() == [member], dimension
+            assert lead_data.drill_count("v-kilobytes", filters, dimension, value) == 1

@@ -5,7 +5,8 @@
 -- (dim_branches, else 'unknown'). The activity page and the semantic model
 -- activity_segments read it. A table (a few hundred rows per as-of date), as the
 -- dashboard's exposures read tables.
-{{ config(materialized='table') }}
+-- Indexed on as_of_date: the page reads one D of the series (~3k of its rows per day).
+{{ config(materialized='table', indexes=[{'columns': ['as_of_date']}]) }}
 
 with
 

@@ -34,6 +34,7 @@ RELATIONS = (
     "marts.dim_branches",
     "marts.dash_activity_new_users",
     "marts.dash_activity_segments",
+    "marts.dash_activity_daily_segments",
     "marts.dash_country_labels",
     queries.BUILD_INFO,
 )
@@ -114,23 +115,11 @@ Q_KPIS = queries.register(
     where as_of_date = %(as_of)s and """
     + _FILTERED.format(prefix=""),
 )
-# The daily rows of D's window, with the segment labels of dash_activity_segments.
+# The daily rows of D's window, with the segment labels of dash_activity_segments
+# (dash_activity_daily_segments: fct_activity_daily_segments_30d labelled by the build).
 Q_DAILY = queries.register(
     "activity_daily",
     """
-    with labelled as (
-        select
-            daily.*,
-            coalesce(dim_branches.branch_name, daily.branch_id) as branch,
-            coalesce(country_labels.country_label, daily.country) as country_label
-        from marts.fct_activity_daily_segments_30d as daily
-        left join marts.dim_branches
-            on daily.branch_id = dim_branches.branch_id
-        left join marts.dash_country_labels as country_labels
-            on lower(daily.country) = country_labels.country_key
-        where daily.as_of_date = %(as_of)s
-    )
-
     select
         cast(date_trunc(%(grain)s, activity_date) as date) as period,
         sum(new_users) as new_users,
@@ -140,14 +129,12 @@ Q_DAILY = queries.register(
         sum(payments) as payments,
         sum(revenue) as revenue,
         sum(active_users) as active_users
-    from labelled
+    from marts.dash_activity_daily_segments
     where
-        (cardinality(cast(%(countries)s as text[])) = 0
-            or country_label = any(cast(%(countries)s as text[])))
-        and (cardinality(cast(%(branches)s as text[])) = 0
-            or branch = any(cast(%(branches)s as text[])))
-        and (cardinality(cast(%(sources)s as text[])) = 0
-            or acquisition_source = any(cast(%(sources)s as text[])))
+        as_of_date = %(as_of)s
+        and """
+    + _FILTERED.format(prefix="")
+    + """
         -- the window's days only; the rows before it carry D's retention cohort
         and activity_date >= (
             select cast(window_start as date) from marts.metrics_30d

@@ -53,6 +53,17 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "cohort": ("Signup month", "signup_month"),
     "policy": ("Gym conversion policy", "gym_policy"),
 }
+# The drill-down's index key of each dimension in dash_lead_members: labels from the sources
+# (a branch name, a country, a source) may be kilobytes long, more than a B-tree entry holds,
+# so the relation indexes them by their md5 as a uuid; the bounded ones by the label itself.
+DRILL_KEYS: dict[str, str | None] = {
+    "branch": "branch_key",
+    "country": "country_key",
+    "source": "source_key",
+    "cohort": None,
+    "policy": None,
+}
+assert DRILL_KEYS.keys() == DIMENSIONS.keys()
 DRILL_LIMIT = 500
 ROW_HEIGHT = 35  # pixels per table row (the e2e test clicks a row by position)
 
@@ -272,9 +283,16 @@ Q_BUCKETS = queries.register(
     _SCOPED
     + sql.SQL(
         """
-        , bucketed as (
-            select buckets.bucket, buckets.clients
+        -- each band summed once, then the bands spread over the buckets (a few rows, not
+        -- one per band of every row of the counts)
+        , band_totals as (
+            select {band_sums}
             from scoped
+        ),
+
+        bucketed as (
+            select buckets.bucket, buckets.clients
+            from band_totals
             cross join lateral (
                 values {buckets}
             ) as buckets (bucket, clients)
@@ -286,10 +304,14 @@ Q_BUCKETS = queries.register(
         order by bucket
         """
     ).format(
+        band_sums=sql.SQL(", ").join(
+            sql.SQL("sum({column}) as {column}").format(column=sql.Identifier(column))
+            for column, _, _ in BANDS
+        ),
         buckets=sql.SQL(", ").join(
             sql.SQL("({}, {})").format(sql.Literal(bucket), sql.Identifier(column))
             for column, _, bucket in BANDS
-        )
+        ),
     ),
 )
 
@@ -326,7 +348,7 @@ def _breakdown_query(dimension: str) -> sql.Composable:
 
 
 # The drill-down: the first DRILL_LIMIT members in signup order (`listed`, from
-# dash_lead_members through its partial indexes), then each one's conversion under the filter
+# dash_lead_members through its indexes), then each one's conversion under the filter
 # from fct_lead_conversions (by user_id, its index), with the page's former definitions.
 _DRILL_COLUMNS = sql.SQL(
     """
@@ -387,6 +409,13 @@ _DRILL_COLUMNS = sql.SQL(
 
 def _drill_query(dimension: str) -> sql.Composable:
     column = sql.Identifier(DIMENSIONS[dimension][1])
+    key = DRILL_KEYS[dimension]
+    # The value by its index key (its md5, the relation's key column) and by itself.
+    value = sql.SQL("member.{column} = %(drill_value)s").format(column=column)
+    if key:
+        value = sql.SQL(
+            "member.{key} = cast(md5(cast(%(drill_value)s as text)) as uuid) and {value}"
+        ).format(key=sql.Identifier(key), value=value)
     if dimension == "source":
         # Clients only: the filter's client rows of that source in the window ("days < N" is
         # "event < signup + N days"), in signup order.
@@ -418,13 +447,13 @@ def _drill_query(dimension: str) -> sql.Composable:
             from marts.dash_lead_members as member
             where
                 {rows}
-                and member.{column} = %(drill_value)s
+                and {value}
                 and {scope}
             order by member.local_user_created_at nulls last, member.user_id
             limit {limit}
         )
         """
-    ).format(rows=rows, column=column, scope=_in_scope("member"), limit=sql.Literal(DRILL_LIMIT))
+    ).format(rows=rows, value=value, scope=_in_scope("member"), limit=sql.Literal(DRILL_LIMIT))
     return listed + _DRILL_COLUMNS
 
 
