@@ -896,6 +896,9 @@ create table app.payment_loads (
 -- batch, by their event time: these indexes let each batch read its day, not the table.
 create index users_created_at on app.users (created_at);
 create index messages_created_at on app.messages (created_at);
+-- The payment documents are staged incrementally by load time: each run reads the documents
+-- loaded since the latest one it staged, by this index.
+create index payment_events_loaded_at on app.payment_events (loaded_at);
 
 -- Fix random() for this session (DO: no result set in psql's output).
 do $$ begin perform setseed(0.3); end $$;

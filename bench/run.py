@@ -248,7 +248,11 @@ def _rows_note(rows: dict[str, int]) -> str:
     return "; ".join(f"{label} {rows[table]}" for table, label in keys.items())
 
 
-def builds_against_floors(bench: Bench, rounds: int, activity: bool = True) -> None:
+def builds_against_floors(
+    bench: Bench, rounds: int, activity: bool = True, lead: bool = True
+) -> None:
+    """`lead`: the lead builds and floors; `activity`: the series' full build, its floor and
+    its daily run, and (with `lead`) the activity models against both floors."""
     timings: dict[str, list[float]] = {}
     nodes: dict[str, list[float]] = {}
     models: dict[str, list[dict[str, float]]] = {}
@@ -259,9 +263,14 @@ def builds_against_floors(bench: Bench, rounds: int, activity: bool = True) -> N
         models.setdefault(step, []).append(dict(bench.node_times))
 
     for _ in range(rounds):
-        timed("lead", lambda: bench.dbt("run", *SELECTIONS["lead_conversions"]))
-        timed("lead_floor", lambda: bench.sql_file(BENCH_DIR / "floors" / "lead_conversions.sql"))
-        timed("lead_plain", lambda: bench.sql_file(BENCH_DIR / "plain" / "lead_conversions.sql"))
+        if lead:
+            timed("lead", lambda: bench.dbt("run", *SELECTIONS["lead_conversions"]))
+            timed(
+                "lead_floor", lambda: bench.sql_file(BENCH_DIR / "floors" / "lead_conversions.sql")
+            )
+            timed(
+                "lead_plain", lambda: bench.sql_file(BENCH_DIR / "plain" / "lead_conversions.sql")
+            )
         if activity:
             timed(
                 "metrics",
@@ -276,25 +285,13 @@ def builds_against_floors(bench: Bench, rounds: int, activity: bool = True) -> N
                 "metrics_daily",
                 lambda: bench.dbt("run", "--select", "+metrics_30d", *daily_range(bench.as_of)),
             )
-            timed("activity", lambda: bench.dbt("run", *SELECTIONS["activity"]))
+            if lead:
+                timed("activity", lambda: bench.dbt("run", *SELECTIONS["activity"]))
     best = {step: min(values) for step, values in timings.items()}
     node = {step: min(values) for step, values in nodes.items()}
     note = f"best of {rounds}, alternated"
-    bench.record(
-        "lead build (dbt run --selector lead_conversions)",
-        best["lead"],
-        best["lead_floor"],
-        f"{note}; dbt node time {node['lead']:.1f} s; "
-        f"{best['lead'] / best['lead_plain']:.2f}x the plain script",
-    )
-    bench.record(
-        "lead plain one-script implementation (bench/plain)",
-        best["lead_plain"],
-        best["lead_floor"],
-        note,
-    )
-    profile(bench, "lead model", timings["lead"], models["lead"])
-    check_lead_floors(bench)
+    if lead:
+        record_lead(bench, best, node, note, timings, models)
     if not activity:
         return
     bench.record(
@@ -312,13 +309,39 @@ def builds_against_floors(bench: Bench, rounds: int, activity: bool = True) -> N
         f"{node['metrics_daily']:.1f} s",
     )
     profile(bench, "daily-run model", timings["metrics_daily"], models["metrics_daily"])
-    bench.record(
-        "activity models (dbt run +tag:activity, not tag:dashboard)",
-        best["activity"],
-        best["lead_floor"] + best["metrics_floor"],
-        note + "; floor = lead + metrics floors",
-    )
+    if lead:
+        bench.record(
+            "activity models (dbt run +tag:activity, not tag:dashboard)",
+            best["activity"],
+            best["lead_floor"] + best["metrics_floor"],
+            note + "; floor = lead + metrics floors",
+        )
     check_metrics_floor(bench)
+
+
+def record_lead(
+    bench: Bench,
+    best: dict[str, float],
+    node: dict[str, float],
+    note: str,
+    timings: dict[str, list[float]],
+    models: dict[str, list[dict[str, float]]],
+) -> None:
+    bench.record(
+        "lead build (dbt run --selector lead_conversions)",
+        best["lead"],
+        best["lead_floor"],
+        f"{note}; dbt node time {node['lead']:.1f} s; "
+        f"{best['lead'] / best['lead_plain']:.2f}x the plain script",
+    )
+    bench.record(
+        "lead plain one-script implementation (bench/plain)",
+        best["lead_plain"],
+        best["lead_floor"],
+        note,
+    )
+    profile(bench, "lead model", timings["lead"], models["lead"])
+    check_lead_floors(bench)
 
 
 def profile(bench: Bench, label: str, times: list[float], runs: list[dict[str, float]]) -> None:
@@ -468,7 +491,8 @@ def main(argv: list[str] | None = None) -> int:
         "--steps",
         default="floors,tests,dashboard",
         help="which steps: floors (lead and activity builds), lead (the lead builds only), "
-        "tests, dashboard (floors,tests,dashboard)",
+        "series (the series' full build, its floor and its daily run only), tests, "
+        "dashboard (floors,tests,dashboard)",
     )
     parser.add_argument(
         "--name",
@@ -508,8 +532,13 @@ def main(argv: list[str] | None = None) -> int:
             )
             ensure_data(bench)
             handle.flush()
-            if "floors" in steps or "lead" in steps:
-                builds_against_floors(bench, args.rounds, activity="floors" in steps)
+            if steps & {"floors", "lead", "series"}:
+                builds_against_floors(
+                    bench,
+                    args.rounds,
+                    activity=bool(steps & {"floors", "series"}),
+                    lead=bool(steps & {"floors", "lead"}),
+                )
             if "tests" in steps:
                 tests(bench)
             if "dashboard" in steps:

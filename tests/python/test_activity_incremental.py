@@ -1,13 +1,18 @@
-"""dbt's microbatch runs of the daily activity facts equal a full rebuild (A1-A11).
+"""Incremental runs of the activity models equal a full rebuild (A1-A11).
 
-The facts (int_user_activity_days) are built one day per batch; a plain run rebuilds the
-last `activity_lookback_days` (3) days before today. On a scratch database whose data ends
-yesterday, the series is built, then rows are appended: today's, late ones for the three
-previous days (inside the lookback), a re-delivery of a payment already counted (A1: the
-first loaded copy stays) and a new `_id` whose first copy is malformed (A2). A plain run must
-then give the same facts and series as a --full-refresh of the same data, and the same as
-the Python reference. A row older than the lookback is not picked up by a plain run; dbt's
---event-time-start / --event-time-end backfill of its day picks it up.
+The payment documents are staged incrementally by load time, the daily facts
+(int_user_activity_days) by dbt's microbatch one day per batch (a plain run rebuilds the last
+`activity_lookback_days` (3) days before today), and metrics_30d recomputes only the as-of
+dates those days can change. On a scratch database whose data ends yesterday, everything is
+built, then rows are appended: today's, late ones for the three previous days (inside the
+lookback), re-deliveries of payments already staged (A1: the first loaded copy stays), a new
+`_id` whose first copy is malformed (A2), and a document whose load committed late, with a
+load time before the latest staged one, that is the first loaded copy of an `_id` staged
+earlier (A1 moves to it). A plain run must then give the same staged documents, first copies,
+audit, facts and series (every day) as a --full-refresh of the same data, the same series as
+the Python reference, and account for every document. A row older than the lookback is not
+picked up by a plain run; dbt's --event-time-start / --event-time-end backfill of its day picks
+it up, in the facts and in every as-of date of the series it changes.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ MIDNIGHT = datetime.datetime.combine(TODAY, datetime.time())
 BEGIN = TODAY - datetime.timedelta(days=20)
 # Everything the facts feed, with every parent: what a full build leaves behind, so the README's
 # backfill command (int_user_activity_days+) finds the relations it reads.
-SELECT = ("--select", "@int_user_activity_days")
+SELECT = ("--select", "@int_user_activity_days", "audit_app__documents_set_aside")
 VARS = {"as_of_date": TODAY.isoformat(), "activity_facts_begin": BEGIN.isoformat()}
 APP_DDL = """
 create schema app;
@@ -60,6 +65,8 @@ def payment(pay_id: str, user: str, amount: object, moment: datetime.datetime) -
 class Data:
     """The rows loaded so far, as the reference takes them."""
 
+    # loaded_at of the documents added, in order; `committed_late` moves one back in time
+
     def __init__(self, db: ScratchDatabase):
         self.db = db
         self.users: list[ref.User] = []
@@ -67,7 +74,9 @@ class Data:
         self.documents: list[ref.Document] = []
         self.loads = 0
 
-    def add(self, users=(), messages=(), documents=()) -> None:
+    def add(self, users=(), messages=(), documents=(), loaded_before=None) -> None:
+        """`loaded_before`: documents loaded that long before the latest one loaded so far, as
+        rows of a load whose transaction committed late."""
         with self.db.connect() as conn, conn.cursor() as cur:
             for user_id, created_at in users:
                 cur.execute(
@@ -85,6 +94,9 @@ class Data:
                 self.loads += 1
                 loaded_at = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
                 loaded_at += datetime.timedelta(microseconds=self.loads)
+                if loaded_before is not None:
+                    latest = max(document.loaded_at for document in self.documents)
+                    loaded_at = latest - loaded_before + datetime.timedelta(microseconds=self.loads)
                 cur.execute(
                     "insert into app.payment_events values (cast(%s as jsonb), %s)",
                     (text, loaded_at.replace(tzinfo=datetime.UTC)),
@@ -95,10 +107,24 @@ class Data:
         return ref.series(TODAY, self.users, self.messages, self.documents)
 
 
-def snapshot(db: ScratchDatabase) -> tuple[list[tuple], list[tuple]]:
-    facts = db.query("select * from intermediate.int_user_activity_days order by 1, 2")
-    series = db.query("select * from marts.metrics_30d order by as_of_date")
-    return facts, series
+def snapshot(db: ScratchDatabase) -> dict[str, list[tuple]]:
+    """Every relation a run rebuilds or updates, and the A1/A2 count identity."""
+    documents, payments, audited = db.query(
+        "select (select count(*) from app.payment_events),"
+        " (select count(*) from intermediate.int_payments_deduplicated),"
+        " (select count(*) from audit.audit_app__documents_set_aside)"
+    )[0]
+    assert documents == payments + audited, (documents, payments, audited)
+    return {
+        relation: db.query(f"select * from {relation} order by {order}")
+        for relation, order in (
+            ("staging.stg_app__payment_events", "document_key"),
+            ("intermediate.int_payment_first_copies", "payment_id"),
+            ("audit.audit_app__documents_set_aside", "document_key"),
+            ("intermediate.int_user_activity_days", "1, 2"),
+            ("marts.metrics_30d", "as_of_date"),
+        )
+    }
 
 
 def series_as_dicts(db: ScratchDatabase) -> list[dict[str, object]]:
@@ -165,6 +191,19 @@ def test_a1_to_a11_a_run_after_late_rows_equals_a_full_rebuild(built) -> None:
         ],
     )
     db.dbt("run", *SELECT, vars=VARS)
+    assert_matches_reference(db, data)
+    # A1 across runs: a load that committed late, its rows dated an hour before the latest
+    # staged document (inside payment_events_lookback_hours): its copy of "d" is the first
+    # loaded one, so it replaces the copy staged by the run before.
+    data.add(
+        documents=[payment("d" * 24, USERS[4], 8.5, day(0, 4))],
+        loaded_before=datetime.timedelta(hours=1),
+    )
+    db.dbt("run", *SELECT, vars=VARS)
+    assert db.query(
+        "select amount from intermediate.int_payments_deduplicated where payment_id = %s",
+        ("d" * 24,),
+    ) == [(Decimal("8.5"),)]
     incremental = snapshot(db)
     assert_matches_reference(db, data)
     db.dbt("run", *SELECT, "--full-refresh", vars=VARS)

@@ -179,7 +179,7 @@ def test_ids_of_kilobytes_are_kept_in_every_mart(built: ScratchDatabase) -> None
         "select branch from marts.dash_lead_members where user_id = %s order by 1", (LONG_USER,)
     ) == [("Long Id Gym",), ("Long Id Gym",)]
     assert built.query(
-        "select payment_amount, is_payment from staging.stg_app__payment_events"
+        "select payment_amount, set_aside_reason_code is null from staging.stg_app__payment_events"
         " where payment_id = %s",
         (LONG_PAYMENT,),
     ) == [(7, True)]

@@ -130,9 +130,14 @@ def test_rows_are_stored_in_arrival_order(generated: ScratchDatabase, table: str
 
 
 def test_event_time_indexes_of_setup_sql_are_built(generated: ScratchDatabase) -> None:
-    """The daily facts read each day's signups and messages through these indexes."""
+    """The daily facts read each day's signups and messages through these indexes, and the
+    payment staging the documents loaded since its last run."""
     wanted = {(s.split()[2], s.split()[4]) for s in synthetic.setup_indexes()}
-    assert {("users_created_at", "app.users"), ("messages_created_at", "app.messages")} <= wanted
+    assert {
+        ("users_created_at", "app.users"),
+        ("messages_created_at", "app.messages"),
+        ("payment_events_loaded_at", "app.payment_events"),
+    } <= wanted
     built = set(
         generated.query(
             "select indexname, schemaname || '.' || tablename from pg_indexes"

@@ -1,10 +1,10 @@
--- A1, A2: the valid payments, one row per _id (the first loaded copy). Everything else
--- from the stream is in audit_app__documents_set_aside.
+-- A1, A2: the valid payments, one row per _id (the first loaded copy, when it is valid).
+-- Everything else from the stream is in audit_app__documents_set_aside.
 with
 
-payment_events as (
+first_copies as (
 
-    select * from {{ ref('stg_app__payment_events') }}
+    select * from {{ ref('int_payment_first_copies') }}
 
 ),
 
@@ -16,10 +16,10 @@ payments as (
         payment_amount as amount,
         paid_at,
         loaded_at,
-        event_row_id
+        document_key
 
-    from payment_events
-    where is_payment
+    from first_copies
+    where set_aside_reason_code is null
 
 )
 

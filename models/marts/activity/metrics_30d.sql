@@ -3,91 +3,63 @@
 -- the var `as_of_date`. Every rate comes with its numerator and denominator; a rate over
 -- nothing is NULL and a sum over nothing is 0 (A11).
 --
--- How: D's window is 30 whole days, so each fact of the daily facts counts for a run of
--- consecutive D's (macro activity_runs_ctes, shared with fct_activity_segments_30d). Each run
--- adds its value on its start day and takes it away the day after its end day; a running
--- sum over the days gives every D's numbers in one pass over the facts.
+-- A full build (the first, or --full-refresh): D's window is 30 whole days, so each fact of
+-- the daily facts counts for a run of consecutive D's (macro activity_runs_ctes, shared with
+-- fct_activity_segments_30d). Each run adds its value on its start day and takes it away the
+-- day after its end day; a running sum over the days gives every D's numbers in one pass
+-- over the facts.
+--
+-- A later run is incremental (delete+insert of the D's it computes): D's numbers read only
+-- facts of days up to D, and a run of the daily facts rebuilds the days from
+-- `activity_lookback_days` before the latest (or from --event-time-start), so only the D's
+-- from the latest D built, less that lookback (or from --event-time-start), through
+-- `as_of_date` can change, and only they are computed again, each straight from its window:
+-- a user is active on D when the last message before the first recomputed day, or the first
+-- one from it, falls in D's window (exact while the recomputed days span at most 30 days;
+-- a longer span, e.g. a backfill of an older day, computes the whole series as a full build
+-- does). The retention cohort (A10) needs each user's first payment ever: the payment days
+-- of the facts, grouped by user. On Spark (no delete) the model is a table, built whole.
+{%- set on_spark = target.type == 'spark' %}
+{{ config(
+    materialized='table' if on_spark else 'incremental',
+    incremental_strategy='delete+insert',
+    unique_key='as_of_date',
+    on_schema_change='append_new_columns',
+) }}
+{%- set as_of = activity_as_of_date() %}
+{%- set recompute_from = none %}
+{%- if is_incremental() and execute %}
+    {%- set latest = run_query('select max(as_of_date) from ' ~ this).columns[0].values()[0] %}
+    {%- if latest is not none %}
+        {%- set as_of_day = modules.datetime.date.fromisoformat(as_of) %}
+        {%- set latest_day = modules.datetime.date.fromisoformat((latest | string)[:10]) %}
+        {%- if latest_day > as_of_day %}
+            {{ exceptions.raise_compiler_error(
+                "metrics_30d already holds days after the as-of date " ~ as_of ~ " (through "
+                ~ latest_day ~ "): rebuild it with --full-refresh, or pass a later as_of_date.") }}
+        {%- endif %}
+        {%- set lookback = modules.datetime.timedelta(days=var('activity_lookback_days') | int) %}
+        {%- set start = latest_day - lookback %}
+        {%- set backfill = invocation_args_dict.get('event_time_start') %}
+        {%- if backfill %}
+            {%- set backfill_day = modules.datetime.date.fromisoformat((backfill | string)[:10]) %}
+            {%- set start = [start, backfill_day] | min %}
+        {%- endif %}
+        {%- if (as_of_day - start).days < 30 %}
+            {%- set recompute_from = start.isoformat() %}
+        {%- endif %}
+    {%- endif %}
+{%- endif %}
 
 with
 
-user_days as (
+user_days as {% if recompute_from is not none %}{{ cte_materialized(false) }}{% endif %} (
 
     select * from {{ ref('int_user_activity_days') }}
 
 ),
 
-{{ activity_runs_ctes() }},
-
-signed as (
-
-    -- Each run starts on its start day and stops the day after its end day.
-    select
-        start_day as change_day,
-        new_users,
-        new_user_revenue,
-        active_users,
-        active_paying_users,
-        converted_new_users,
-        retention_cohort_users,
-        retained_users
-
-    from runs
-    where end_day >= start_day
-
-    union all
-
-    select
-        {{ days_after('end_day', 1) }} as change_day,
-        -new_users as new_users,
-        -new_user_revenue as new_user_revenue,
-        -active_users as active_users,
-        -active_paying_users as active_paying_users,
-        -converted_new_users as converted_new_users,
-        -retention_cohort_users as retention_cohort_users,
-        -retained_users as retained_users
-
-    from runs
-    where end_day >= start_day
-
-),
-
-changes as (
-
-    -- Changes before the first day of the series count from that day on.
-    select
-        greatest(signed.change_day, bounds.first_day) as change_day,
-        sum(signed.new_users) as new_users,
-        sum(signed.new_user_revenue) as new_user_revenue,
-        sum(signed.active_users) as active_users,
-        sum(signed.active_paying_users) as active_paying_users,
-        sum(signed.converted_new_users) as converted_new_users,
-        sum(signed.retention_cohort_users) as retention_cohort_users,
-        sum(signed.retained_users) as retained_users
-
-    from signed
-    cross join bounds
-    group by greatest(signed.change_day, bounds.first_day)
-
-),
-
-counted as (
-
-    select
-        days.day as as_of_date,
-        sum(coalesce(changes.new_users, 0)) over running as new_users,
-        sum(coalesce(changes.new_user_revenue, 0)) over running as new_user_revenue,
-        sum(coalesce(changes.active_users, 0)) over running as active_users,
-        sum(coalesce(changes.active_paying_users, 0)) over running as active_paying_users,
-        sum(coalesce(changes.converted_new_users, 0)) over running as converted_new_users,
-        sum(coalesce(changes.retention_cohort_users, 0)) over running as retention_cohort_users,
-        sum(coalesce(changes.retained_users, 0)) over running as retained_users
-
-    from days
-    left join changes
-        on days.day = changes.change_day
-    window running as (order by days.day rows between unbounded preceding and current row)
-
-),
+{{ metrics_30d_counted_ctes(recompute_from) }},
 
 final as (
 

@@ -1,18 +1,26 @@
--- A1, A2: one row per loaded payment document, parsed without any cast that can raise.
+-- A2: one row per loaded payment document, parsed without any cast that can raise.
 -- Each field is first reduced to a text candidate by the shapes the rules allow, checked
 -- by regex and a check of the value (is_numeric_text, is_date_text), and only then cast
 -- (inside a CASE on the check). A document that is not a payment keeps its row here with
--- the rule and reason that set it aside; int_payments_deduplicated keeps the payments,
+-- the reason that sets it aside. A1 (which copy of an `_id` is kept) is decided over all
+-- these rows by int_payment_first_copies; int_payments_deduplicated keeps the payments,
 -- audit_app__documents_set_aside the rest.
--- A table, so the documents are parsed once per build, not once per model reading them
--- (metrics, segments, cohorts, new users, audit, experiments).
 -- The JSON reads, checks and casts are dispatched macros (macros/activity/_activity__macros.yml):
 -- PostgreSQL reads jsonb, Spark the same documents' text with its VARIANT functions; the
 -- rules and reasons below are the same SQL on both.
--- payment_id is indexed by hash: an `_id` may be kilobytes long, which a B-tree refuses (D19).
+--
+-- Incremental by load time: each row depends on its own document only, so a run parses just
+-- the documents loaded since the latest one staged, less `payment_events_lookback_hours`
+-- (rows of a load that committed late are picked up; those parsed again replace themselves
+-- by document_key). A --full-refresh parses the whole stream. On Spark (parquet tables, no
+-- merge or delete) it is a table, parsed whole by every run.
+{%- set on_spark = target.type == 'spark' %}
 {{ config(
-    materialized='table',
-    indexes=[{'columns': ['payment_id'], 'type': 'hash'}, {'columns': ['paid_at']}],
+    materialized='table' if on_spark else 'incremental',
+    incremental_strategy='delete+insert',
+    unique_key='document_key',
+    on_schema_change='fail',
+    indexes=[{'columns': ['document_key'], 'unique': true}, {'columns': ['loaded_at']}],
 ) }}
 
 with
@@ -21,6 +29,18 @@ source as (
 
     {%- if source_table_exists('app', 'payment_events') %}
         select * from {{ source('app', 'payment_events') }}
+        {%- if is_incremental() %}
+            -- The documents loaded since the latest one staged, less the lookback (all of
+            -- them when nothing is staged yet); read through an index on loaded_at.
+            {%- set lookback_hours = var('payment_events_lookback_hours') | int %}
+            where loaded_at >= coalesce(
+                (
+                    select {{ dbt.dateadd('hour', -lookback_hours, 'max(loaded_at)') }}
+                    from {{ this }}
+                ),
+                cast('-infinity' as timestamptz)
+            )
+        {%- endif %}
     {%- else %}
     -- The table is missing: no rows, with its declared columns and types.
     {{ empty_source_rows('app', 'payment_events') }}
@@ -33,7 +53,8 @@ parsed_documents as (
     select
         loaded_at,
         document,
-        {{ json_document('document') }} as document_json
+        {{ json_document('document') }} as document_json,
+        {{ dbt.hash(json_document_text('document')) }} as document_hash
 
     from source
 
@@ -41,8 +62,9 @@ parsed_documents as (
 
 numbered as (
 
-    -- A1 order: loaded_at, then the document's jsonb text in byte order (deterministic;
-    -- rows that tie on both are identical re-deliveries, so which copy wins is moot).
+    -- document_key: a stable key of the row, the same in every run: its load time (epoch
+    -- microseconds), the hash of its jsonb text, and its number among rows equal in both
+    -- (identical re-deliveries, or the rare hash collision).
     select
         loaded_at,
         document,
@@ -51,9 +73,14 @@ numbered as (
         {{ json_field('document_json', 'user_id') }} as user_id_json,
         {{ json_field('document_json', 'payment_amount') }} as amount_json,
         {{ json_field('document_json', 'transaction_date') }} as date_json,
-        row_number() over (
-            order by loaded_at asc, {{ collate_bytewise(json_document_text('document')) }} asc
-        ) as event_row_id
+        {{ dbt.concat([
+            'cast(' ~ epoch_microseconds('loaded_at') ~ ' as ' ~ dbt.type_string() ~ ')',
+            "'-'",
+            'document_hash',
+            "'-'",
+            'cast(row_number() over (partition by loaded_at, document_hash order by loaded_at)'
+            ~ ' as ' ~ dbt.type_string() ~ ')',
+        ]) }} as document_key
 
     from parsed_documents
 
@@ -63,7 +90,7 @@ extracted as (
 
     -- A2 shapes: each field as a text candidate, NULL when its JSON shape is not allowed.
     select
-        event_row_id,
+        document_key,
         loaded_at,
         document,
         document_type,
@@ -202,7 +229,7 @@ parsed as (
 
     -- Casts only behind the checks above: none of them can raise.
     select
-        event_row_id,
+        document_key,
         loaded_at,
         document,
         document_type,
@@ -238,29 +265,15 @@ parsed as (
 
 ),
 
-ranked as (
-
-    -- A1: deliveries of one _id in load order; the first is the one kept.
-    select
-        *,
-        row_number() over (
-            partition by payment_id order by event_row_id asc
-        ) as delivery_number,
-        min(event_row_id) over (partition by payment_id) as first_event_row_id
-
-    from parsed
-
-),
-
 classified as (
 
-    -- The first failing check names the reason; NULL means the document is a payment.
+    -- The first failing check names the reason; NULL means the document is a payment
+    -- unless A1 finds an earlier copy of its `_id` (int_payment_first_copies).
     select
         *,
         case
             when document_type != 'object' then 'not_an_object'
             when payment_id is null then 'missing_id'
-            when delivery_number > 1 then 'duplicate_id'
             when coalesce({{ json_type('user_id_json') }}, 'null') = 'null' then 'missing_user_id'
             when user_id is null then 'invalid_user_id'
             when coalesce({{ json_type('amount_json') }}, 'null') = 'null' then 'missing_amount'
@@ -274,33 +287,24 @@ classified as (
             when paid_at is null then 'date_impossible'
         end as set_aside_reason_code
 
-    from ranked
+    from parsed
 
 ),
 
 final as (
 
     select
-        event_row_id,
+        document_key,
         loaded_at,
         document,
         payment_id,
         user_id,
         payment_amount,
         paid_at,
-        set_aside_reason_code is null as is_payment,
-        case
-            when set_aside_reason_code = 'duplicate_id' then 'A1'
-            when set_aside_reason_code is not null then 'A2'
-        end as set_aside_rule_id,
         set_aside_reason_code,
         case set_aside_reason_code
             when 'not_an_object' then 'document is a JSON ' || document_type || ', not an object'
             when 'missing_id' then '_id is missing, blank, or not a string or {"$oid": string}'
-            when 'duplicate_id'
-                then
-                    'duplicate of _id ' || payment_id || ': event_row_id '
-                    || first_event_row_id || ', loaded first, is kept'
             when 'missing_user_id' then 'user_id is missing or null'
             when 'invalid_user_id' then 'user_id is not a UUID string'
             when 'missing_amount' then 'payment_amount is missing or null'
@@ -323,8 +327,7 @@ final as (
                 then 'transaction_date is neither strict ISO-8601 nor epoch milliseconds'
             when 'date_impossible'
                 then 'transaction_date names an impossible date, time or offset'
-        end as set_aside_reason,
-        case when delivery_number > 1 then first_event_row_id end as duplicate_of_event_row_id
+        end as set_aside_reason
 
     from classified
 

@@ -33,7 +33,7 @@ overlapping as (
     select count(*) as overlapping_rows
     from payments
     inner join audited
-        on payments.event_row_id = audited.event_row_id
+        on payments.document_key = audited.document_key
 
 ),
 

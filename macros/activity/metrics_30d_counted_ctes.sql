@@ -1,0 +1,297 @@
+{#- metrics_30d's CTEs after its CTE `user_days` (the daily facts), ending with `counted`: one
+    row per as-of date D with the seven counts (A5-A10). recompute_from none: every D of the
+    series, rolled up from runs of consecutive D's in one pass (activity_runs_ctes). Else a
+    date (YYYY-MM-DD) at most 29 days before `as_of_date`: only the D's from it, each from
+    its own window (metrics_30d's header says why that is exact). -#}
+{% macro metrics_30d_counted_ctes(recompute_from) -%}
+{%- set as_of = activity_as_of_date() %}
+{%- if recompute_from is none %}
+{{ activity_runs_ctes() }},
+
+signed as (
+
+    -- Each run starts on its start day and stops the day after its end day.
+    select
+        start_day as change_day,
+        new_users,
+        new_user_revenue,
+        active_users,
+        active_paying_users,
+        converted_new_users,
+        retention_cohort_users,
+        retained_users
+
+    from runs
+    where end_day >= start_day
+
+    union all
+
+    select
+        {{ days_after('end_day', 1) }} as change_day,
+        -new_users as new_users,
+        -new_user_revenue as new_user_revenue,
+        -active_users as active_users,
+        -active_paying_users as active_paying_users,
+        -converted_new_users as converted_new_users,
+        -retention_cohort_users as retention_cohort_users,
+        -retained_users as retained_users
+
+    from runs
+    where end_day >= start_day
+
+),
+
+changes as (
+
+    -- Changes before the first day of the series count from that day on.
+    select
+        greatest(signed.change_day, bounds.first_day) as change_day,
+        sum(signed.new_users) as new_users,
+        sum(signed.new_user_revenue) as new_user_revenue,
+        sum(signed.active_users) as active_users,
+        sum(signed.active_paying_users) as active_paying_users,
+        sum(signed.converted_new_users) as converted_new_users,
+        sum(signed.retention_cohort_users) as retention_cohort_users,
+        sum(signed.retained_users) as retained_users
+
+    from signed
+    cross join bounds
+    group by greatest(signed.change_day, bounds.first_day)
+
+),
+
+counted as (
+
+    select
+        days.day as as_of_date,
+        sum(coalesce(changes.new_users, 0)) over running as new_users,
+        sum(coalesce(changes.new_user_revenue, 0)) over running as new_user_revenue,
+        sum(coalesce(changes.active_users, 0)) over running as active_users,
+        sum(coalesce(changes.active_paying_users, 0)) over running as active_paying_users,
+        sum(coalesce(changes.converted_new_users, 0)) over running as converted_new_users,
+        sum(coalesce(changes.retention_cohort_users, 0)) over running as retention_cohort_users,
+        sum(coalesce(changes.retained_users, 0)) over running as retained_users
+
+    from days
+    left join changes
+        on days.day = changes.change_day
+    window running as (order by days.day rows between unbounded preceding and current row)
+
+)
+{%- else %}
+{%- set from_day = "cast('" ~ recompute_from ~ "' as date)" %}
+bounds as (
+
+    -- The days computed: from the first recomputed day (not before the series' first day)
+    -- through D.
+    select
+        greatest({{ activity_first_day('first_fact_day') }}, {{ from_day }}) as first_day,
+        cast('{{ as_of }}' as date) as last_day
+
+    from (select min(activity_date) as first_fact_day from user_days) as facts
+
+),
+
+days as (
+
+    {{ activity_days('(select first_day from bounds)', '(select last_day from bounds)') }}
+
+),
+
+window_facts as (
+
+    -- The facts of every recomputed D's window.
+    select
+        user_id,
+        activity_date,
+        is_signup_day,
+        messages,
+        payments,
+        revenue
+
+    from user_days
+    where
+        activity_date >= {{ days_after(from_day, -29) }}
+        and activity_date <= cast('{{ as_of }}' as date)
+
+),
+
+window_users as (
+
+    -- Per user, the last message and payment day before the first recomputed day and the
+    -- first ones from it, and the signup day: with at most 30 recomputed days, a user has a
+    -- message in D's window exactly when one of the two message days is in it (A7-A9).
+    select
+        user_id,
+        max(case when messages > 0 and activity_date < {{ from_day }} then activity_date end)
+            as last_message_day_before,
+        min(case when messages > 0 and activity_date >= {{ from_day }} then activity_date end)
+            as first_message_day_from,
+        max(case when payments > 0 and activity_date < {{ from_day }} then activity_date end)
+            as last_payment_day_before,
+        min(case when payments > 0 and activity_date >= {{ from_day }} then activity_date end)
+            as first_payment_day_from,
+        max(case when is_signup_day then activity_date end) as signup_day
+
+    from window_facts
+    group by user_id
+
+),
+
+user_flags as (
+
+    select
+        days.day as as_of_date,
+        window_users.signup_day >= {{ days_after('days.day', -29) }}
+        and window_users.signup_day <= days.day as is_new_user,
+        coalesce(
+            window_users.last_message_day_before >= {{ days_after('days.day', -29) }}
+            or window_users.first_message_day_from <= days.day,
+            false
+        ) as is_active_user,
+        coalesce(
+            window_users.last_payment_day_before >= {{ days_after('days.day', -29) }}
+            or window_users.first_payment_day_from <= days.day,
+            false
+        ) as is_paying_user
+
+    from window_users
+    cross join days
+
+),
+
+user_counts as (
+
+    select
+        as_of_date,
+        sum(case when is_new_user then 1 else 0 end) as new_users,
+        sum(case when is_active_user then 1 else 0 end) as active_users,
+        sum(case when is_active_user and is_paying_user then 1 else 0 end) as active_paying_users,
+        sum(case when is_new_user and (is_active_user or is_paying_user) then 1 else 0 end)
+            as converted_new_users
+
+    from user_flags
+    group by as_of_date
+
+),
+
+new_user_revenue as (
+
+    -- A6: the new users' payment days in the window.
+    select
+        days.day as as_of_date,
+        sum(payment_days.revenue) as new_user_revenue
+
+    from window_facts as payment_days
+    inner join window_facts as signup_days
+        on
+            payment_days.user_id = signup_days.user_id
+            and signup_days.is_signup_day
+    inner join days
+        on
+            payment_days.activity_date >= {{ days_after('days.day', -29) }}
+            and payment_days.activity_date <= days.day
+            and signup_days.activity_date >= {{ days_after('days.day', -29) }}
+            and signup_days.activity_date <= days.day
+    where payment_days.payments > 0
+    group by days.day
+
+),
+
+payment_days as (
+
+    select
+        user_id,
+        activity_date,
+        first_paid_at,
+        second_paid_at
+
+    from user_days
+    where payments > 0
+
+),
+
+first_payment_days as (
+
+    -- A10: each payer's first payment day ever, where it puts the payer in the cohort of a
+    -- recomputed D ([D - 59 days, D - 29 days)).
+    select
+        user_id,
+        min(activity_date) as first_day
+
+    from payment_days
+    group by user_id
+    having
+        min(activity_date) >= {{ days_after(from_day, -59) }}
+        and min(activity_date) <= {{ days_after("cast('" ~ as_of ~ "' as date)", -30) }}
+
+),
+
+cohort_payment_days as (
+
+    select
+        payment_days.user_id,
+        payment_days.activity_date,
+        first_payment_days.first_day,
+        payment_days.first_paid_at,
+        -- the first payment and the one after it (the same day or the next payment day)
+        coalesce(
+            payment_days.second_paid_at,
+            lead(payment_days.first_paid_at) over (
+                partition by payment_days.user_id order by payment_days.activity_date
+            )
+        ) as second_paid_at
+
+    from payment_days
+    inner join first_payment_days
+        on payment_days.user_id = first_payment_days.user_id
+
+),
+
+retention_counts as (
+
+    select
+        days.day as as_of_date,
+        count(*) as retention_cohort_users,
+        sum(
+            case
+                when cohort_payment_days.second_paid_at
+                    <= {{ follow_up_end('cohort_payment_days.first_paid_at') }}
+                    then 1
+                else 0
+            end
+        ) as retained_users
+
+    from cohort_payment_days
+    inner join days
+        on
+            cohort_payment_days.first_day >= {{ days_after('days.day', -59) }}
+            and cohort_payment_days.first_day <= {{ days_after('days.day', -30) }}
+    where cohort_payment_days.activity_date = cohort_payment_days.first_day
+    group by days.day
+
+),
+
+counted as (
+
+    select
+        days.day as as_of_date,
+        coalesce(user_counts.new_users, 0) as new_users,
+        coalesce(new_user_revenue.new_user_revenue, 0) as new_user_revenue,
+        coalesce(user_counts.active_users, 0) as active_users,
+        coalesce(user_counts.active_paying_users, 0) as active_paying_users,
+        coalesce(user_counts.converted_new_users, 0) as converted_new_users,
+        coalesce(retention_counts.retention_cohort_users, 0) as retention_cohort_users,
+        coalesce(retention_counts.retained_users, 0) as retained_users
+
+    from days
+    left join user_counts
+        on days.day = user_counts.as_of_date
+    left join new_user_revenue
+        on days.day = new_user_revenue.as_of_date
+    left join retention_counts
+        on days.day = retention_counts.as_of_date
+
+)
+{%- endif %}
+{%- endmacro %}
