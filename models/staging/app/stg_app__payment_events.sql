@@ -13,14 +13,19 @@
 -- the documents loaded since the latest one staged, less `payment_events_lookback_hours`
 -- (rows of a load that committed late are picked up; those parsed again replace themselves
 -- by document_key). A --full-refresh parses the whole stream. On Spark (parquet tables, no
--- merge or delete) it is a table, parsed whole by every run.
+-- merge or delete) it is a table, parsed whole by every run. payment_id is indexed by hash
+-- for int_payment_first_copies (an `_id` may be kilobytes long, which a B-tree refuses, D19).
 {%- set on_spark = target.type == 'spark' %}
 {{ config(
     materialized='table' if on_spark else 'incremental',
     incremental_strategy='delete+insert',
     unique_key='document_key',
     on_schema_change='fail',
-    indexes=[{'columns': ['document_key'], 'unique': true}, {'columns': ['loaded_at']}],
+    indexes=[
+        {'columns': ['document_key'], 'unique': true},
+        {'columns': ['loaded_at']},
+        {'columns': ['payment_id'], 'type': 'hash'},
+    ],
 ) }}
 
 with
@@ -35,8 +40,8 @@ source as (
             {%- set lookback_hours = var('payment_events_lookback_hours') | int %}
             where loaded_at >= coalesce(
                 (
-                    select {{ dbt.dateadd('hour', -lookback_hours, 'max(loaded_at)') }}
-                    from {{ this }}
+                    select max(staged.loaded_at) - {{ lookback_hours }} * interval '1 hour'
+                    from {{ this }} as staged
                 ),
                 cast('-infinity' as timestamptz)
             )
@@ -54,7 +59,7 @@ parsed_documents as (
         loaded_at,
         document,
         {{ json_document('document') }} as document_json,
-        {{ dbt.hash(json_document_text('document')) }} as document_hash
+        md5({{ json_document_text('document') }}) as document_hash
 
     from source
 
@@ -73,14 +78,11 @@ numbered as (
         {{ json_field('document_json', 'user_id') }} as user_id_json,
         {{ json_field('document_json', 'payment_amount') }} as amount_json,
         {{ json_field('document_json', 'transaction_date') }} as date_json,
-        {{ dbt.concat([
-            'cast(' ~ epoch_microseconds('loaded_at') ~ ' as ' ~ dbt.type_string() ~ ')',
-            "'-'",
+        {{ document_key(
+            'loaded_at',
             'document_hash',
-            "'-'",
-            'cast(row_number() over (partition by loaded_at, document_hash order by loaded_at)'
-            ~ ' as ' ~ dbt.type_string() ~ ')',
-        ]) }} as document_key
+            'row_number() over (partition by loaded_at, document_hash order by loaded_at)',
+        ) }} as document_key
 
     from parsed_documents
 
