@@ -319,6 +319,22 @@ def builds_against_floors(
     check_metrics_floor(bench)
 
 
+def daily_runs(bench: Bench, rounds: int) -> None:
+    """The series' daily run alone (as in builds_against_floors), on a series built before:
+    its seconds and per-model profile, without a full build to compare with in this run."""
+    times: list[float] = []
+    runs: list[dict[str, float]] = []
+    for _ in range(rounds):
+        times.append(bench.dbt("run", "--select", "+metrics_30d", *daily_range(bench.as_of)))
+        runs.append(dict(bench.node_times))
+    bench.record(
+        "series daily run alone (dbt run +metrics_30d, the lookback days and D)",
+        min(times),
+        note=f"best of {rounds}; dbt node time {sum(runs[times.index(min(times))].values()):.1f} s",
+    )
+    profile(bench, "daily-run model", times, runs)
+
+
 def record_lead(
     bench: Bench,
     best: dict[str, float],
@@ -491,7 +507,8 @@ def main(argv: list[str] | None = None) -> int:
         "--steps",
         default="floors,tests,dashboard",
         help="which steps: floors (lead and activity builds), lead (the lead builds only), "
-        "series (the series' full build, its floor and its daily run only), tests, "
+        "series (the series' full build, its floor and its daily run only), daily (the "
+        "daily run only, on a series already built), tests, "
         "dashboard (floors,tests,dashboard)",
     )
     parser.add_argument(
@@ -532,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             ensure_data(bench)
             handle.flush()
+            if "daily" in steps:
+                daily_runs(bench, args.rounds)
             if steps & {"floors", "lead", "series"}:
                 builds_against_floors(
                     bench,

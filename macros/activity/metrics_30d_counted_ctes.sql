@@ -98,7 +98,7 @@ days as (
 
 ),
 
-window_facts as (
+window_facts as {{ cte_materialized(false) }} (
 
     -- The facts of every recomputed D's window.
     select
@@ -138,24 +138,46 @@ window_users as (
 
 ),
 
+user_kinds as (
+
+    -- Users alike in those five days count alike: count them once per kind.
+    select
+        last_message_day_before,
+        first_message_day_from,
+        last_payment_day_before,
+        first_payment_day_from,
+        signup_day,
+        count(*) as users
+
+    from window_users
+    group by
+        last_message_day_before,
+        first_message_day_from,
+        last_payment_day_before,
+        first_payment_day_from,
+        signup_day
+
+),
+
 user_flags as (
 
     select
         days.day as as_of_date,
-        window_users.signup_day >= {{ days_after('days.day', -29) }}
-        and window_users.signup_day <= days.day as is_new_user,
+        user_kinds.users,
+        user_kinds.signup_day >= {{ days_after('days.day', -29) }}
+        and user_kinds.signup_day <= days.day as is_new_user,
         coalesce(
-            window_users.last_message_day_before >= {{ days_after('days.day', -29) }}
-            or window_users.first_message_day_from <= days.day,
+            user_kinds.last_message_day_before >= {{ days_after('days.day', -29) }}
+            or user_kinds.first_message_day_from <= days.day,
             false
         ) as is_active_user,
         coalesce(
-            window_users.last_payment_day_before >= {{ days_after('days.day', -29) }}
-            or window_users.first_payment_day_from <= days.day,
+            user_kinds.last_payment_day_before >= {{ days_after('days.day', -29) }}
+            or user_kinds.first_payment_day_from <= days.day,
             false
         ) as is_paying_user
 
-    from window_users
+    from user_kinds
     cross join days
 
 ),
@@ -164,10 +186,11 @@ user_counts as (
 
     select
         as_of_date,
-        sum(case when is_new_user then 1 else 0 end) as new_users,
-        sum(case when is_active_user then 1 else 0 end) as active_users,
-        sum(case when is_active_user and is_paying_user then 1 else 0 end) as active_paying_users,
-        sum(case when is_new_user and (is_active_user or is_paying_user) then 1 else 0 end)
+        sum(case when is_new_user then users else 0 end) as new_users,
+        sum(case when is_active_user then users else 0 end) as active_users,
+        sum(case when is_active_user and is_paying_user then users else 0 end)
+            as active_paying_users,
+        sum(case when is_new_user and (is_active_user or is_paying_user) then users else 0 end)
             as converted_new_users
 
     from user_flags
