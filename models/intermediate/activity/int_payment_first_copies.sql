@@ -52,7 +52,7 @@ ranked as (
     from payment_events
     where
         payment_id is not null
-        {%- if is_incremental() %}
+    {%- if is_incremental() %}
             -- only the `_id`s with a copy staged since the previous run
             {%- set lookback_hours = var('payment_events_lookback_hours') | int %}
             and payment_id in (
@@ -66,7 +66,7 @@ ranked as (
                     cast('-infinity' as timestamptz)
                 )
             )
-        {%- endif %}
+    {%- endif %}
 
 ),
 
