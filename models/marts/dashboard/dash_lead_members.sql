@@ -5,7 +5,8 @@
 -- times). The page's drill-down lists and its exact median time to conversion read it
 -- through the indexes below (dbt `indexes`): ORDER BY signup time, user_id LIMIT 500 is an
 -- index range read (the few members who signed up at the same time sorted by user_id), the
--- exact median an index-ordered OFFSET. The listed members' event details come from
+-- exact median an index-ordered OFFSET whose filters are checked in the index (the labels'
+-- keys follow the days in it). The listed members' event details come from
 -- fct_lead_conversions (its hash index on user_id).
 -- No B-tree holds a text from the sources, whose kilobytes an index entry (2,704 bytes at
 -- most) may not hold (D19): user ids are in no index here, branch names (or ids), countries
@@ -28,7 +29,10 @@
         {'columns': [
             'client_conversion_event_filter', 'is_client', 'source_key', 'local_user_created_at'
         ]},
-        {'columns': ['client_conversion_event_filter', 'is_client', 'days_to_conversion']},
+        {'columns': [
+            'client_conversion_event_filter', 'is_client', 'days_to_conversion',
+            'country_key', 'branch_key', 'gym_policy', 'signup_month', 'source_key'
+        ]},
     ],
     post_hook="analyze {{ this }}",
 ) }}

@@ -111,6 +111,31 @@ def _in_scope(prefix: str = "") -> sql.Composable:
     return _IN_SCOPE.format(prefix=sql.SQL(f"{prefix}." if prefix else ""))
 
 
+def _md5_keys(param: str) -> sql.Composable:
+    """The md5 (as a uuid) of each value of a filter list: the index keys of the labels."""
+    return sql.SQL(
+        "array(select cast(md5(value) as uuid) from unnest(cast(%({})s as text[])) as value)"
+    ).format(sql.SQL(param))
+
+
+# The scope and the source filter of the median's read, by the index keys of dash_lead_members'
+# index on days: the read checks them in the index alone (the labels may be kilobytes, so the
+# index holds their md5, never the labels).
+_IN_SCOPE_BY_KEYS = sql.SQL(
+    """
+    (cardinality(cast(%(countries)s as text[])) = 0 or country_key = any({countries}))
+    and (cardinality(cast(%(branches)s as text[])) = 0 or branch_key = any({branches}))
+    and (cardinality(cast(%(cohorts)s as text[])) = 0
+        or signup_month = any(cast(%(cohorts)s as text[])))
+    and (cardinality(cast(%(policies)s as text[])) = 0
+        or gym_policy = any(cast(%(policies)s as text[])))
+    and (cardinality(cast(%(sources)s as text[])) = 0 or source_key = any({sources}))
+    """
+).format(
+    countries=_md5_keys("countries"), branches=_md5_keys("branches"), sources=_md5_keys("sources")
+)
+
+
 def _band_in_window(column: str, days: int | None) -> sql.Composable:
     """The band's clients when they count: a client row of a chosen source, within the window."""
     if days is None:
@@ -239,14 +264,10 @@ Q_KPIS = queries.register(
                 and is_client
                 and days_to_conversion is not null
                 and days_to_conversion >= (select lower_bound from start)
-                and {scope}
+                and {scope_by_keys}
                 and (
                     cast(%(window_days)s as integer) is null
                     or days_to_conversion < cast(%(window_days)s as integer)
-                )
-                and (
-                    cardinality(cast(%(sources)s as text[])) = 0
-                    or source_label = any(cast(%(sources)s as text[]))
                 )
             order by days_to_conversion
             -- n values: the middle one (n odd) or two (n even) start at floor((n - 1) / 2)
@@ -265,6 +286,7 @@ Q_KPIS = queries.register(
         """
     ).format(
         scope=_in_scope(),
+        scope_by_keys=_IN_SCOPE_BY_KEYS,
         band_sums=sql.SQL(",\n                ").join(
             sql.SQL("coalesce(sum({column}), 0) as {column}").format(column=sql.Identifier(column))
             for column, _ in _TIMED_BANDS
