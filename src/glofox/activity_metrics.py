@@ -46,6 +46,16 @@ class Headline:
     retention_rate: Decimal | None
 
 
+def series_ends_after(conn: settings.Connection, as_of: datetime.date) -> bool:
+    """True when marts.metrics_30d holds days after `as_of`: an incremental build cannot take
+    those away, so the series must be rebuilt whole (dbt stops and says so otherwise)."""
+    with database.connect(conn) as db:
+        if db.execute("select to_regclass('marts.metrics_30d')").fetchone()[0] is None:
+            return False
+        (last_day,) = db.execute("select max(as_of_date) from marts.metrics_30d").fetchone()
+    return last_day is not None and last_day > as_of
+
+
 def read_headline(conn: settings.Connection, as_of: datetime.date | None = None) -> Headline | None:
     """The row of marts.metrics_30d for `as_of` (default: the series' last day), or None when
     the mart is not built yet or has no row for that day."""

@@ -109,6 +109,9 @@ def _run_locked(conn: settings.Connection, full_refresh: bool, as_of: datetime.d
     dbt_runner.run(["dbt", "source", "freshness"], conn, check=False)
     # A4: the 30-day activity metrics are built for the as-of date D.
     args = ["dbt", "build", *activity_metrics.dbt_vars(as_of)]
+    if not full_refresh and activity_metrics.series_ends_after(conn, as_of):
+        print(f"  the metrics series was built through a later day than {as_of}: a full rebuild")
+        full_refresh = True
     if full_refresh:
         args.append("--full-refresh")
     build(conn, args)

@@ -9,6 +9,7 @@ date must stop dbt with a message that says so in words.
 
 from __future__ import annotations
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -97,3 +98,20 @@ def test_a4_an_as_of_date_that_is_not_a_date_stops_dbt(db: ScratchDatabase, bad:
     message = str(result.exception)
     assert f"The as-of date (var as_of_date) '{bad}' is not" in message, message
     assert "YYYY-MM-DD" in message and rule_codes(message) == [], message
+
+
+def test_a4_an_as_of_date_before_the_series_end_needs_a_full_rebuild(db: ScratchDatabase) -> None:
+    """An incremental run cannot take days after the as-of date out of the series: dbt stops
+    with what to do, and `glofox run` (series_ends_after) rebuilds the series whole instead."""
+    earlier = activity_metrics.DEFAULT_AS_OF_DATE - datetime.timedelta(days=30)
+    result = db.dbt(
+        "run", "--select", "metrics_30d", vars={"as_of_date": earlier.isoformat()}, check=False
+    )
+    assert not result.success
+    message = str(result.exception or "") + "".join(
+        str(r.message) for r in (result.result.results if result.result else [])
+    )
+    assert "already holds days after the as-of date" in message, message
+    assert "--full-refresh" in message and rule_codes(message) == [], message
+    assert activity_metrics.series_ends_after(db.conn, earlier)
+    assert not activity_metrics.series_ends_after(db.conn, activity_metrics.DEFAULT_AS_OF_DATE)
