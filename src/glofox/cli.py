@@ -317,7 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Start the database if needed, load setup.sql once, dbt build, export CSVs.",
     )
     run.add_argument(
-        "--full-refresh", action="store_true", help="also reload the seeds from scratch"
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every model and seed from scratch (needed once after a project update"
+        " changes an incremental model's columns)",
     )
     run.add_argument(
         "--as-of",

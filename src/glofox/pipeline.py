@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import time
 from collections.abc import Iterator
 
@@ -80,9 +81,29 @@ def build(conn: settings.Connection, args: list[str]) -> None:
             " and run `make run` (or `glofox run`) again: it resumes, rebuilding what was not"
             " built; nothing already loaded is lost."
         )
+    if incremental_schema_changed():
+        raise SystemExit(
+            "glofox run: an incremental model's columns changed since the database was built"
+            " (a newer version of the project); run `glofox run --full-refresh` once to rebuild"
+            " it. The CSVs and solution.sql were not refreshed."
+        )
     raise SystemExit(
         f"glofox run: dbt build failed (exit {code}); the errors are listed above "
         "(details in logs/dbt.log). The CSVs and solution.sql were not refreshed."
+    )
+
+
+def incremental_schema_changed() -> bool:
+    """Whether the last dbt build stopped at an incremental model whose table has other columns
+    than its SQL now gives (dbt's "out of sync" error): only a full refresh rebuilds it."""
+    path = settings.project_root() / "target" / "run_results.json"
+    try:
+        results = json.loads(path.read_text()).get("results", [])
+    except (OSError, ValueError):
+        return False
+    return any(
+        result.get("status") == "error" and "out of sync" in (result.get("message") or "")
+        for result in results
     )
 
 

@@ -202,6 +202,26 @@ def test_server_stopped_mid_build_says_how_to_resume(clean) -> None:
     _assert_recovers(project, marts, files)
 
 
+def test_an_incremental_table_of_an_older_version_asks_for_a_full_refresh(clean) -> None:
+    # An incremental model whose table has other columns than its SQL now gives (built by an
+    # older version of the project): the run stops with one line that says what to do, and
+    # `glofox run --full-refresh` rebuilds it to what a clean build gives.
+    project, marts, files = clean
+    with psycopg.connect(project.connection(), autocommit=True) as db:
+        db.execute(
+            "alter table staging.stg_app__payment_events drop column set_aside_reason cascade"
+        )
+    stopped = project.run("run")
+    assert stopped.returncode != 0
+    assert "Traceback" not in stopped.stdout
+    last = stopped.stdout.strip().splitlines()[-1]
+    assert "columns changed" in last and "glofox run --full-refresh" in last
+    again = project.run("run", "--full-refresh")
+    assert again.returncode == 0, again.stdout[-3000:]
+    assert project.marts() == marts
+    assert project.files() == files
+
+
 def test_two_runs_at_once_and_kill_9_of_dbt_late(clean) -> None:
     """A second run waits for the first; the first's dbt is killed late in its build, and the
     second, the next run after that fault, builds what a clean build gives."""

@@ -51,12 +51,12 @@ set_aside as (
             case when duplicate_of_document_key is not null then 'duplicate_id' end,
             document_reason_code
         ) as set_aside_reason_code,
+        -- One wording per reason, so the data-quality page counts them in a few rows; which
+        -- copy was kept is duplicate_of_document_key.
         coalesce(
             case
                 when duplicate_of_document_key is not null
-                    then
-                        'duplicate of _id ' || payment_id || ': document '
-                        || duplicate_of_document_key || ', loaded first, is kept'
+                    then 'duplicate _id: the copy loaded first is kept (duplicate_of_document_key)'
             end,
             document_reason
         ) as set_aside_reason,
