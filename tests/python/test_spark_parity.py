@@ -22,6 +22,7 @@ method picks up the session these tests start with the spark target's settings.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.util
 import json
@@ -423,6 +424,31 @@ def spark_relation(spark: SparkProject, relation: str, columns: Sequence[str]) -
     ]
 
 
+# Spark's amount type is decimal(38, 18): an amount of 10^20 or more is not a number there,
+# while PostgreSQL's numeric holds it and sets it aside as too large (the README's Spark
+# section). That known difference is left out of the random comparison.
+SPARK_AMOUNT_LIMIT = Decimal(10) ** 20
+
+
+def within_spark_amounts(document: Any) -> bool:
+    """False for a payment document whose amount (in any of its shapes) is 10^20 or more."""
+    try:
+        parsed = json.loads(document.text, parse_float=Decimal, parse_int=Decimal)
+    except ValueError:
+        return True
+    amount = parsed.get("payment_amount") if isinstance(parsed, dict) else None
+    if isinstance(amount, dict):
+        amount = next((value for value in amount.values() if isinstance(value, str)), None)
+    if isinstance(amount, str):
+        try:
+            amount = Decimal(amount.strip())
+        except ArithmeticError:
+            return True
+    if isinstance(amount, Decimal) and amount.is_finite():
+        return abs(amount) < SPARK_AMOUNT_LIMIT
+    return True
+
+
 def assert_same_activity(db: ScratchDatabase, spark: SparkProject) -> dict[str, int]:
     """Every ACTIVITY_RELATIONS relation, row for row (as multisets), Spark vs PostgreSQL (the
     PostgreSQL rows shown as "the reference"); returns each relation's row count."""
@@ -517,6 +543,9 @@ def test_spark_builds_the_same_activity_on_random_dirty_inputs(
     )
     @given(case=cases(), assigned=assignments())
     def check(case, assigned: list[tuple]) -> None:
+        case = dataclasses.replace(
+            case, documents=[d for d in case.documents if within_spark_amounts(d)]
+        )
         load_activity_case(db, case)
         with db.connect() as conn:
             conn.execute("truncate app.experiment_assignments")
