@@ -119,6 +119,8 @@
 --          (L1, L10): the lead page's labels of d69 are all kilobytes long
 --     d70  branch_id of ~3 KB (hex) not in dim_branch -> kept, zone UTC (L7, flagged), LEAD:
 --          the lead page labels its branch by that id
+--     d69, d70 have ids that are not UUIDs, so the app section does not make them app users
+--          (adding users there would change its random draws and every activity figure)
 --     m-n01, m-n02, cp-n01, cp-n02: purchases with a NULL / blank / tab user_id -> not usable (L3)
 --     d62  fractional seconds kept (2026-01-10 10:00:00.123456)
 --     d64  m-d64 bought 2026-01-10 (created 01-20), cp-d64 bought 01-12 (created 01-01)
@@ -445,8 +447,8 @@ values
     ('dddddddd-dddd-4ddd-8ddd-000000000067', 'b-022', 'Json Escaped-Backslash', 'd67@example.com', '2026-03-21 09:00:00'),
     ('dddddddd-dddd-4ddd-8ddd-000000000068', 'b-005', 'Json Surrogate-Pair', 'd68@example.com', '2026-03-21 09:00:00'),
     -- L1, D19: labels of kilobytes: d69's branch name, country and source; d70's branch id
-    ('dddddddd-dddd-4ddd-8ddd-000000000069', 'b-kilobytes', 'Kilobyte Labels', 'd69@example.com', '2026-02-10 10:00:00'),
-    ('dddddddd-dddd-4ddd-8ddd-000000000070', (select string_agg(md5('setup-long-unknown-branch-' || n), '') from generate_series(1, 94) as n), 'Kilobyte Branch Id', 'd70@example.com', '2026-02-11 10:00:00');
+    ('d69-kilobyte-labels', 'b-kilobytes', 'Kilobyte Labels', 'd69@example.com', '2026-02-10 10:00:00'),
+    ('d70-kilobyte-branch-id', (select string_agg(md5('setup-long-unknown-branch-' || n), '') from generate_series(1, 94) as n), 'Kilobyte Branch Id', 'd70@example.com', '2026-02-11 10:00:00');
 
 -- ---------------------------------------------------------------------------------------
 -- fct_membership_purchases (brief figure 1.5.5, with the container's real column names)
@@ -568,7 +570,7 @@ values
     -- ->> fails on every key of such a document, so the name must still be read)
     ('dddddddd-dddd-4ddd-8ddd-000000000067', 'b-022', 'm-d67', '2026-03-22 09:00:00', '2026-03-22 09:00:00', '{"name": "C:\\u0000 Studio", "source": "\ud800"}'),
     -- L1, L10, D19: d69's source is ~3 KB of hex that does not compress, kept as given
-    ('dddddddd-dddd-4ddd-8ddd-000000000069', 'b-kilobytes', 'm-d69', '2026-02-12 10:00:00', '2026-02-12 10:00:00', cast('{"name": "Kilobyte Pass", "source": "' || (select string_agg(md5('setup-long-source-' || n), '') from generate_series(1, 94) as n) || '"}' as json)),
+    ('d69-kilobyte-labels', 'b-kilobytes', 'm-d69', '2026-02-12 10:00:00', '2026-02-12 10:00:00', cast('{"name": "Kilobyte Pass", "source": "' || (select string_agg(md5('setup-long-source-' || n), '') from generate_series(1, 94) as n) || '"}' as json)),
     -- L1 + L7: d65's event has a padded branch id
     ('dddddddd-dddd-4ddd-8ddd-000000000065', '  b-008 ', 'm-d65', '2026-02-16 15:00:00', '2026-02-16 15:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
     -- L3: not usable: NULL / blank user_id, NULL / blank membership_id

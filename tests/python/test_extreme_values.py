@@ -202,7 +202,7 @@ def test_labels_of_kilobytes_are_kept_and_drilled_into(built: ScratchDatabase) -
         setup_long_text("setup-long-source-"),
         setup_long_text("setup-long-unknown-branch-"),
     )
-    d69, d70 = (f"dddddddd-dddd-4ddd-8ddd-0000000000{n}" for n in (69, 70))
+    d69, d70 = "d69-kilobyte-labels", "d70-kilobyte-branch-id"
     assert built.query(
         "select client_conversion_event_filter, branch, country, source_label"
         " from marts.dash_lead_members where user_id = %s order by 1",
