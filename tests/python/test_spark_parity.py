@@ -37,6 +37,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+import activity_reference
 from glofox import activity_metrics, spark_loader
 from harness import PROJECT_ROOT, ScratchDatabase, patched_environ
 from lead_reference import CLIENT_CONVERSION_EVENTS_COLUMNS, LEAD_CONVERSIONS_COLUMNS
@@ -431,22 +432,18 @@ SPARK_AMOUNT_LIMIT = Decimal(10) ** 20
 
 
 def within_spark_amounts(document: Any) -> bool:
-    """False for a payment document whose amount (in any of its shapes) is 10^20 or more."""
+    """False for a payment document whose amount (read as the Python reference reads it) is
+    10^20 or more."""
     try:
         parsed = json.loads(document.text, parse_float=Decimal, parse_int=Decimal)
     except ValueError:
         return True
-    amount = parsed.get("payment_amount") if isinstance(parsed, dict) else None
-    if isinstance(amount, dict):
-        amount = next((value for value in amount.values() if isinstance(value, str)), None)
-    if isinstance(amount, str):
-        try:
-            amount = Decimal(amount.strip())
-        except ArithmeticError:
-            return True
-    if isinstance(amount, Decimal) and amount.is_finite():
-        return abs(amount) < SPARK_AMOUNT_LIMIT
-    return True
+    if not isinstance(parsed, dict):
+        return True
+    amount = activity_reference._amount(
+        activity_reference._amount_text(parsed.get("payment_amount"))
+    )
+    return amount is None or not amount.is_finite() or abs(amount) < SPARK_AMOUNT_LIMIT
 
 
 def assert_same_activity(db: ScratchDatabase, spark: SparkProject) -> dict[str, int]:
