@@ -14,11 +14,10 @@
 -- dependency order: the seed country_capital_timezones (from
 -- seeds/country_capital_timezones.csv), then each mart from the brief's input tables
 -- (pg_catalog.pg_timezone_names, public.dim_branch, public.dim_user,
--- public.fct_credit_pack_purchases, public.fct_membership_purchases). The staging and
--- intermediate models are ephemeral: dbt compiles them into the SQL of each mart that reads
--- them, as the CTEs named __dbt__cte__<model>. Each step below shows the descriptions from the
--- YAML (with the rule ids) of the model and of the models it inlines, and its SQL as dbt
--- compiles it.
+-- public.fct_credit_pack_purchases, public.fct_membership_purchases). The ephemeral models are
+-- compiled by dbt into the SQL of each step that reads them, as the CTEs named
+-- __dbt__cte__<model>. Each step below shows the descriptions from the YAML (with the rule ids)
+-- of the model and of the models it inlines, and its SQL as dbt compiles it.
 --
 -- 2. It replaces public.fct_client_conversion_events and public.fct_lead_conversions with
 -- tables of exactly the marts' contract columns and types (L14) holding the marts' rows. The
@@ -35,7 +34,7 @@ set client_min_messages = warning;
 begin;
 
 -- ---------------------------------------------------------------------------------------------
--- Step 1 of 3: country_capital_timezones
+-- Step 1 of 4: country_capital_timezones
 -- (seed: seeds/country_capital_timezones.csv)
 --
 -- The time zone of each country's capital (L6 / D5), for branches whose timezone_id is NULL,
@@ -205,20 +204,14 @@ insert into pg_temp.country_capital_timezones (country, timezone_id) values
     ('Zimbabwe', 'Africa/Harare');
 
 -- ---------------------------------------------------------------------------------------------
--- Step 2 of 3: fct_client_conversion_events
--- (model, table: models/marts/lead_conversions/fct_client_conversion_events.sql)
+-- Step 2 of 4: int_client_conversion_events
+-- (model, table: models/intermediate/lead_conversions/int_client_conversion_events.sql)
 --
--- Part 1 (L12): exactly one row per user of L2 with the 17 columns of brief figure 1.6.1 in
--- that order: the user, the branch (L7), the lead status (L11), the conversion event (L10) and
--- the first membership and first credit pack (L9), whichever came first, NULL where there is
--- none. Every local_* column is the UTC time in the user's branch zone (L6, L8). Types enforced
--- by the contract (L14). No index: its readers read it whole (D19).
---
--- Example: leads and clients by the purchase that converted them.
---
--- ```sql select lead_status, client_conversion_event_type, count(*) as users from
--- marts.fct_client_conversion_events group by lead_status, client_conversion_event_type order
--- by lead_status, client_conversion_event_type ```
+-- Part 1's rows (L8, L11, L12 / D7, D10), before the contract: one row per kept user with the
+-- 17 columns of fct_client_conversion_events, local times in the zone of the user's branch. A
+-- table, not an ephemeral step: the whole chain from the source tables is one CREATE TABLE AS,
+-- which PostgreSQL plans in parallel workers, whereas a contracted mart is written by INSERT
+-- ... SELECT, which it runs in one process (D20).
 --
 -- Inlined as __dbt__cte__stg_glofox__branches (ephemeral model,
 -- models/staging/glofox/stg_glofox__branches.sql):
@@ -289,13 +282,15 @@ insert into pg_temp.country_capital_timezones (country, timezone_id) values
 -- branch_id) and the zone of that branch (its resolved zone when it is a kept branch, else
 -- UTC). Times are UTC; the marts convert them (L8).
 -- ---------------------------------------------------------------------------------------------
-create temporary table fct_client_conversion_events as
--- Part 1 (L8, L11, L12 / D7, D10): one row per user of L2 with the 17 columns of brief
+create temporary table int_client_conversion_events as
+-- Part 1's rows (L8, L11, L12 / D7, D10): one row per user of L2 with the 17 columns of brief
 -- figure 1.6.1 in that order. Times are shown in the zone of the user's branch (L7, L8);
 -- lead_status is CLIENT when the user has a usable purchase, else LEAD with NULL conversion
 -- columns (L11).
--- No index: every reader reads it whole (Part 2, the segments, the exports); the build's
--- unique test keeps the grain. Lookups by user go to fct_lead_conversions, which has one.
+-- A table, so that the whole chain from the source tables runs as one CREATE TABLE AS, which
+-- PostgreSQL can plan in parallel workers; the contracted mart above it is written by INSERT
+-- ... SELECT, which PostgreSQL runs in one process (D20).
+
 
 with
 
@@ -884,7 +879,61 @@ select * from final
 ;
 
 -- ---------------------------------------------------------------------------------------------
--- Step 3 of 3: fct_lead_conversions
+-- Step 3 of 4: fct_client_conversion_events
+-- (model, table: models/marts/lead_conversions/fct_client_conversion_events.sql)
+--
+-- Part 1 (L12): exactly one row per user of L2 with the 17 columns of brief figure 1.6.1 in
+-- that order: the user, the branch (L7), the lead status (L11), the conversion event (L10) and
+-- the first membership and first credit pack (L9), whichever came first, NULL where there is
+-- none. Every local_* column is the UTC time in the user's branch zone (L6, L8). Types enforced
+-- by the contract (L14). No index: its readers read it whole (D19).
+--
+-- Example: leads and clients by the purchase that converted them.
+--
+-- ```sql select lead_status, client_conversion_event_type, count(*) as users from
+-- marts.fct_client_conversion_events group by lead_status, client_conversion_event_type order
+-- by lead_status, client_conversion_event_type ```
+-- ---------------------------------------------------------------------------------------------
+create temporary table fct_client_conversion_events as
+-- Part 1 (L8, L11, L12 / D7, D10): one row per user of L2 with the 17 columns of brief
+-- figure 1.6.1 in that order, computed in int_client_conversion_events; this model is their
+-- contract (columns, types, not-null keys).
+-- No index: every reader reads it whole (Part 2, the segments, the exports); the build's
+-- unique test keeps the grain. Lookups by user go to fct_lead_conversions, which has one.
+
+with
+
+conversion_events as (
+    select * from pg_temp.int_client_conversion_events
+),
+
+final as (
+    select
+        user_id,
+        branch_id,
+        local_user_created_at,
+        lead_status,
+        client_conversion_event_type,
+        client_conversion_event_id,
+        client_conversion_event_local_created_at,
+        client_conversion_event_name,
+        client_conversion_event_source,
+        first_user_membership_id,
+        first_local_membership_purchased_at,
+        first_membership_name,
+        first_membership_source,
+        first_credit_pack_id,
+        first_local_credit_pack_purchase_at,
+        first_credit_pack_name,
+        first_credit_pack_source
+    from conversion_events
+)
+
+select * from final
+;
+
+-- ---------------------------------------------------------------------------------------------
+-- Step 4 of 4: fct_lead_conversions
 -- (model, table: models/marts/lead_conversions/fct_lead_conversions.sql)
 --
 -- Part 2 (L13): the 9 leading columns of brief figure 1.6.1 plus
@@ -906,7 +955,8 @@ create temporary table fct_lead_conversions as
 -- Part 2 (L13): per user an ALL row (the L10 event, LEAD or CLIENT), a MEMBERSHIP row iff the
 -- user has a usable membership (its first membership) and a USER_CREDIT row iff a usable credit
 -- pack (its first credit pack); the 9 leading columns of figure 1.6.1 plus
--- client_conversion_event_filter. Built from the Part 1 mart, as the brief suggests.
+-- client_conversion_event_filter. Built from Part 1's rows, as the brief suggests: the table the
+-- Part 1 mart copies, so both marts are built side by side.
 -- A hash index on user_id (dbt `indexes`) serves lookups by user for ids of any length (D19);
 -- the build's unique_column_combination test keeps the grain.
 
@@ -914,7 +964,7 @@ create temporary table fct_lead_conversions as
 with
 
 conversion_events as (
-    select * from pg_temp.fct_client_conversion_events
+    select * from pg_temp.int_client_conversion_events
 ),
 
 all_events as (

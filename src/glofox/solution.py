@@ -41,8 +41,8 @@ What it does (L15), in one transaction:
 
 1. It rebuilds every step the two marts need as a temporary table of this session, in
 dependency order: the seed {seeds}, then each mart from the brief's input tables
-({sources}). The staging and intermediate models are ephemeral: dbt compiles them into the
-SQL of each mart that reads them, as the CTEs named __dbt__cte__<model>. Each step below
+({sources}). The ephemeral models are compiled by dbt into the SQL of each step that reads
+them, as the CTEs named __dbt__cte__<model>. Each step below
 shows the descriptions from the YAML (with the rule ids) of the model and of the models it
 inlines, and its SQL as dbt compiles it.
 

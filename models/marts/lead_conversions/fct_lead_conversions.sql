@@ -1,7 +1,8 @@
 -- Part 2 (L13): per user an ALL row (the L10 event, LEAD or CLIENT), a MEMBERSHIP row iff the
 -- user has a usable membership (its first membership) and a USER_CREDIT row iff a usable credit
 -- pack (its first credit pack); the 9 leading columns of figure 1.6.1 plus
--- client_conversion_event_filter. Built from the Part 1 mart, as the brief suggests.
+-- client_conversion_event_filter. Built from Part 1's rows, as the brief suggests: the table the
+-- Part 1 mart copies, so both marts are built side by side.
 -- A hash index on user_id (dbt `indexes`) serves lookups by user for ids of any length (D19);
 -- the build's unique_column_combination test keeps the grain.
 {{ config(indexes=[{'columns': ['user_id'], 'type': 'hash'}]) }}
@@ -9,7 +10,7 @@
 with
 
 conversion_events as (
-    select * from {{ ref('fct_client_conversion_events') }}
+    select * from {{ ref('int_client_conversion_events') }}
 ),
 
 all_events as (
