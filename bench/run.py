@@ -7,8 +7,10 @@ already holds that size and seed:
      lead_conversions`: every lead model, the marts, the brief's output tables and the audit
      views), the lead floor (bench/floors/lead_conversions.sql: the least SQL that answers
      L1-L13) and a plain one-script implementation (bench/plain/lead_conversions.sql); the
-     models metrics_30d needs (`dbt run --select +metrics_30d`) and the metrics floor
-     (bench/floors/metrics_30d.sql); the activity selector's models. The floor and the plain
+     models metrics_30d needs (`dbt run --select +metrics_30d --full-refresh`) through the day
+     before D, on the rows that had arrived by then, and the metrics floor
+     (bench/floors/metrics_30d.sql); then D's rows arrive and the daily run adds D; the
+     activity selector's models. The floor and the plain
      script are checked to give exactly the marts' rows, the metrics floor the same metrics.
      The lead build's time per model (dbt's run_results) is printed too;
   2. dbt's fixed cost (a run of one small table) and the tests of both selectors (`dbt test`);

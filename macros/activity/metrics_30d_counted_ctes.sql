@@ -2,8 +2,15 @@
     row per as-of date D with the seven counts (A5-A10). recompute_from none: every D of the
     series, rolled up from runs of consecutive D's in one pass (activity_runs_ctes). Else a
     date (YYYY-MM-DD) at most 29 days before `as_of_date`: only the D's from it, each from
-    its own window (metrics_30d's header says why that is exact). -#}
-{% macro metrics_30d_counted_ctes(recompute_from) -%}
+    its own window, and `summarised_before` a date no later than it, before which
+    int_user_activity_summaries holds what the facts say per user (metrics_30d's header
+    says why that is exact). -#}
+{#- The day when it is `first_day` or later, else NULL (both SQL date expressions). -#}
+{% macro day_from(day, first_day) -%}
+    case when {{ day }} >= {{ first_day }} then {{ day }} end
+{%- endmacro %}
+
+{% macro metrics_30d_counted_ctes(recompute_from, summarised_before=none) -%}
 {%- set as_of = activity_as_of_date() %}
 {%- if recompute_from is none %}
 {{ activity_runs_ctes() }},
@@ -80,13 +87,15 @@ counted as (
 )
 {%- else %}
 {%- set from_day = "cast('" ~ recompute_from ~ "' as date)" %}
+{%- set summarised = "cast('" ~ summarised_before ~ "' as date)" %}
+{%- set last_day = "cast('" ~ as_of ~ "' as date)" %}
 bounds as (
 
     -- The days computed: from the first recomputed day (not before the series' first day)
     -- through D.
     select
         greatest({{ activity_first_day('first_fact_day') }}, {{ from_day }}) as first_day,
-        cast('{{ as_of }}' as date) as last_day
+        {{ last_day }} as last_day
 
     from (select min(activity_date) as first_fact_day from user_days) as facts
 
@@ -98,29 +107,34 @@ days as (
 
 ),
 
-window_facts as {{ cte_materialized(false) }} (
+-- Read twice with other filters: inlined, each read scanning its own rows.
+summaries as {{ cte_materialized(false) }} (
 
-    -- The facts of every recomputed D's window.
+    select * from {{ ref('int_user_activity_summaries') }}
+
+),
+
+recent_facts as {{ cte_materialized(false) }} (
+
+    -- The facts not summarised: from summarised_before through D.
     select
         user_id,
         activity_date,
         is_signup_day,
         messages,
         payments,
-        revenue
+        first_paid_at,
+        second_paid_at
 
     from user_days
     where
-        activity_date >= {{ days_after(from_day, -29) }}
-        and activity_date <= cast('{{ as_of }}' as date)
+        activity_date >= {{ summarised }}
+        and activity_date <= {{ last_day }}
 
 ),
 
-window_users as (
+recent_users as (
 
-    -- Per user, the last message and payment day before the first recomputed day and the
-    -- first ones from it, and the signup day: with at most 30 recomputed days, a user has a
-    -- message in D's window exactly when one of the two message days is in it (A7-A9).
     select
         user_id,
         max(case when messages > 0 and activity_date < {{ from_day }} then activity_date end)
@@ -133,8 +147,53 @@ window_users as (
             as first_payment_day_from,
         max(case when is_signup_day then activity_date end) as signup_day
 
-    from window_facts
+    from recent_facts
     group by user_id
+
+),
+
+window_summaries as (
+
+    -- The users with a day of the first recomputed D's window or later (others count for
+    -- no recomputed D).
+    select
+        user_id,
+        last_message_day,
+        last_payment_day,
+        signup_day
+
+    from summaries
+    where
+        last_message_day >= {{ days_after(from_day, -29) }}
+        or last_payment_day >= {{ days_after(from_day, -29) }}
+        or signup_day >= {{ days_after(from_day, -29) }}
+
+),
+
+window_users as (
+
+    -- Per user, the last message and payment day before the first recomputed day and the
+    -- first ones from it, and the signup day: with at most 30 recomputed days, a user has a
+    -- message in D's window exactly when one of the two message days is in it (A7-A9). A
+    -- day before the first recomputed D's window counts for none of them: NULL, so users
+    -- alike for the recomputed D's are alike here.
+    select
+        coalesce(recent_users.user_id, window_summaries.user_id) as user_id,
+        {{ day_from(
+            'greatest(window_summaries.last_message_day, recent_users.last_message_day_before)',
+            days_after(from_day, -29)) }} as last_message_day_before,
+        recent_users.first_message_day_from,
+        {{ day_from(
+            'greatest(window_summaries.last_payment_day, recent_users.last_payment_day_before)',
+            days_after(from_day, -29)) }} as last_payment_day_before,
+        recent_users.first_payment_day_from,
+        {{ day_from(
+            'greatest(window_summaries.signup_day, recent_users.signup_day)',
+            days_after(from_day, -29)) }} as signup_day
+
+    from recent_users
+    full outer join window_summaries
+        on recent_users.user_id = window_summaries.user_id
 
 ),
 
@@ -198,76 +257,80 @@ user_counts as (
 
 ),
 
+new_user_payment_days as (
+
+    -- A6: the revenue of the new users' payment days in the windows, per payment day and
+    -- signup day (a few hundred rows, joined to the days below).
+    select
+        payment_days.activity_date,
+        new_users.signup_day,
+        sum(payment_days.revenue) as revenue
+
+    from user_days as payment_days
+    inner join window_users as new_users
+        on payment_days.user_id = new_users.user_id
+    where
+        payment_days.payments > 0
+        and payment_days.activity_date >= {{ days_after(from_day, -29) }}
+        and payment_days.activity_date <= {{ last_day }}
+        and new_users.signup_day is not null
+    group by payment_days.activity_date, new_users.signup_day
+
+),
+
 new_user_revenue as (
 
-    -- A6: the new users' payment days in the window.
     select
         days.day as as_of_date,
-        sum(payment_days.revenue) as new_user_revenue
+        sum(new_user_payment_days.revenue) as new_user_revenue
 
-    from window_facts as payment_days
-    inner join window_facts as signup_days
-        on
-            payment_days.user_id = signup_days.user_id
-            and signup_days.is_signup_day
+    from new_user_payment_days
     inner join days
         on
-            payment_days.activity_date >= {{ days_after('days.day', -29) }}
-            and payment_days.activity_date <= days.day
-            and signup_days.activity_date >= {{ days_after('days.day', -29) }}
-            and signup_days.activity_date <= days.day
-    where payment_days.payments > 0
+            new_user_payment_days.activity_date >= {{ days_after('days.day', -29) }}
+            and new_user_payment_days.activity_date <= days.day
+            and new_user_payment_days.signup_day >= {{ days_after('days.day', -29) }}
+            and new_user_payment_days.signup_day <= days.day
     group by days.day
 
 ),
 
-payment_days as (
+recent_first_payments as (
 
+    -- A10: in the recent facts, each payer's first payment and the one after it (the same
+    -- day or the next payment day).
     select
         user_id,
-        activity_date,
+        activity_date as first_day,
         first_paid_at,
-        second_paid_at
+        coalesce(second_paid_at, lead(first_paid_at) over user_payment_days) as second_paid_at,
+        row_number() over user_payment_days as payment_day_number
 
-    from user_days
+    from recent_facts
     where payments > 0
+    window user_payment_days as (partition by user_id order by activity_date)
 
 ),
 
-first_payment_days as (
+cohort_users as (
 
-    -- A10: each payer's first payment day ever, where it puts the payer in the cohort of a
-    -- recomputed D ([D - 59 days, D - 29 days)).
+    -- A10: the payers whose first payment ever falls in a recomputed D's cohort
+    -- ([D - 59 days, D - 30 days]), all summarised (summarised_before is less than 30 days
+    -- before D), with the summarised payment after it or else the first recent one.
     select
-        user_id,
-        min(activity_date) as first_day
+        summaries.first_payment_day as first_day,
+        summaries.first_paid_at,
+        coalesce(summaries.second_paid_at, recent_first_payments.first_paid_at)
+            as second_paid_at
 
-    from payment_days
-    group by user_id
-    having
-        min(activity_date) >= {{ days_after(from_day, -59) }}
-        and min(activity_date) <= {{ days_after("cast('" ~ as_of ~ "' as date)", -30) }}
-
-),
-
-cohort_payment_days as (
-
-    select
-        payment_days.user_id,
-        payment_days.activity_date,
-        first_payment_days.first_day,
-        payment_days.first_paid_at,
-        -- the first payment and the one after it (the same day or the next payment day)
-        coalesce(
-            payment_days.second_paid_at,
-            lead(payment_days.first_paid_at) over (
-                partition by payment_days.user_id order by payment_days.activity_date
-            )
-        ) as second_paid_at
-
-    from payment_days
-    inner join first_payment_days
-        on payment_days.user_id = first_payment_days.user_id
+    from summaries
+    left join recent_first_payments
+        on
+            summaries.user_id = recent_first_payments.user_id
+            and recent_first_payments.payment_day_number = 1
+    where
+        summaries.first_payment_day >= {{ days_after(from_day, -59) }}
+        and summaries.first_payment_day <= {{ days_after(last_day, -30) }}
 
 ),
 
@@ -278,19 +341,18 @@ retention_counts as (
         count(*) as retention_cohort_users,
         sum(
             case
-                when cohort_payment_days.second_paid_at
-                    <= {{ follow_up_end('cohort_payment_days.first_paid_at') }}
+                when cohort_users.second_paid_at
+                    <= {{ follow_up_end('cohort_users.first_paid_at') }}
                     then 1
                 else 0
             end
         ) as retained_users
 
-    from cohort_payment_days
+    from cohort_users
     inner join days
         on
-            cohort_payment_days.first_day >= {{ days_after('days.day', -59) }}
-            and cohort_payment_days.first_day <= {{ days_after('days.day', -30) }}
-    where cohort_payment_days.activity_date = cohort_payment_days.first_day
+            cohort_users.first_day >= {{ days_after('days.day', -59) }}
+            and cohort_users.first_day <= {{ days_after('days.day', -30) }}
     group by days.day
 
 ),

@@ -3,12 +3,13 @@
 The payment documents are staged incrementally by load time, the daily facts
 (int_user_activity_days) by dbt's microbatch one day per batch (a plain run rebuilds the last
 `activity_lookback_days` (3) days before today), and metrics_30d recomputes only the as-of
-dates those days can change. On a scratch database whose data ends yesterday, everything is
-built, then rows are appended: today's, late ones for the three previous days (inside the
-lookback), re-deliveries of payments already staged (A1: the first loaded copy stays), a new
-`_id` whose first copy is malformed (A2), and a document whose load committed late, with a
-load time before the latest staged one, that is the first loaded copy of an `_id` staged
-earlier (A1 moves to it). A plain run must then give the same staged documents, first copies,
+dates those days can change, from what int_user_activity_summaries holds per user and the
+facts of the last few days. On a scratch database whose data ends yesterday, everything is
+built through yesterday; then rows are appended and runs add today: today's rows, late ones
+for the three previous days (inside the lookback), re-deliveries of payments already staged
+(A1: the first loaded copy stays), a new `_id` whose first copy is malformed (A2), and
+documents whose load committed late, with a load time before the latest staged one, that are
+the first loaded copies of `_id`s staged earlier (A1 moves to them, one to another day). A plain run must then give the same staged documents, first copies,
 audit, facts and series (every day) as a --full-refresh of the same data, the same series as
 the Python reference, and account for every document. A row older than the lookback is not
 picked up by a plain run; dbt's --event-time-start / --event-time-end backfill of its day picks
@@ -29,7 +30,9 @@ from harness import PROJECT_ROOT, ScratchDatabase
 
 TODAY = datetime.datetime.now(datetime.UTC).date()
 MIDNIGHT = datetime.datetime.combine(TODAY, datetime.time())
-BEGIN = TODAY - datetime.timedelta(days=20)
+YESTERDAY = TODAY - datetime.timedelta(days=1)
+# Long enough for a retention cohort (A10: first payments 30 to 59 days before D).
+BEGIN = TODAY - datetime.timedelta(days=40)
 # Everything the facts feed, with every parent: what a full build leaves behind, so the README's
 # backfill command (int_user_activity_days+) finds the relations it reads.
 SELECT = ("--select", "@int_user_activity_days", "audit_app__documents_set_aside")
@@ -43,7 +46,7 @@ create table app.payment_events (
     document jsonb not null, loaded_at timestamptz not null default now()
 );
 """
-USERS = [str(uuid.UUID(int=n + 1)) for n in range(8)]
+USERS = [str(uuid.UUID(int=n + 1)) for n in range(9)]
 
 
 def day(offset: int, hours: float = 12) -> datetime.datetime:
@@ -103,8 +106,8 @@ class Data:
                 )
                 self.documents.append(ref.Document(text, loaded_at))
 
-    def reference(self) -> list[dict[str, object]]:
-        return ref.series(TODAY, self.users, self.messages, self.documents)
+    def reference(self, as_of: datetime.date = TODAY) -> list[dict[str, object]]:
+        return ref.series(as_of, self.users, self.messages, self.documents)
 
 
 def snapshot(db: ScratchDatabase) -> dict[str, list[tuple]]:
@@ -127,6 +130,17 @@ def snapshot(db: ScratchDatabase) -> dict[str, list[tuple]]:
     }
 
 
+def summaries(db: ScratchDatabase) -> list[tuple]:
+    """int_user_activity_summaries, and the day before which it read the facts."""
+    (before,) = db.query("select max(facts_before) from intermediate.int_user_activity_summaries")
+    rows = db.query(
+        "select user_id, last_message_day, last_payment_day, signup_day, first_payment_day,"
+        " first_paid_at, second_paid_at from intermediate.int_user_activity_summaries"
+        " order by user_id"
+    )
+    return [before, *rows]
+
+
 def series_as_dicts(db: ScratchDatabase) -> list[dict[str, object]]:
     with db.connect() as conn:
         cursor = conn.execute("select * from marts.metrics_30d order by as_of_date")
@@ -134,8 +148,8 @@ def series_as_dicts(db: ScratchDatabase) -> list[dict[str, object]]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def assert_matches_reference(db: ScratchDatabase, data: Data) -> None:
-    expected = data.reference()
+def assert_matches_reference(db: ScratchDatabase, data: Data, as_of=TODAY) -> None:
+    expected = data.reference(as_of)
     actual = series_as_dicts(db)
     assert [r["as_of_date"] for r in actual] == [r["as_of_date"] for r in expected]
     for got, want in zip(actual, expected, strict=True):
@@ -165,16 +179,19 @@ def built():
             payment("a" * 24, USERS[0], 10, day(-13)),
             payment("b" * 24, USERS[1], 20, day(-4)),
             payment("c" * 24, USERS[3], 5, day(-1, 0)),
+            # A10: a first payment in today's cohort, its follow-up open until day -2.
+            payment("2" * 24, USERS[8], 15, day(-32)),
         ],
     )
-    db.dbt("run", *SELECT, vars=VARS)
+    # The series through yesterday; the runs below add today.
+    db.dbt("run", *SELECT, vars={**VARS, "as_of_date": YESTERDAY.isoformat()})
     yield db, data
     db.drop()
 
 
 def test_a1_to_a11_a_run_after_late_rows_equals_a_full_rebuild(built) -> None:
     db, data = built
-    assert_matches_reference(db, data)
+    assert_matches_reference(db, data, YESTERDAY)
     # Today's rows and late ones inside the lookback (days -1, -2, -3).
     data.add(
         users=[(USERS[4], day(0, 1)), (USERS[5], day(-3, 0))],
@@ -188,15 +205,24 @@ def test_a1_to_a11_a_run_after_late_rows_equals_a_full_rebuild(built) -> None:
             # A2 then A1: a malformed first copy is kept (set aside), its fix is a duplicate.
             payment("0" * 24, USERS[5], "abc", day(-1)),
             payment("0" * 24, USERS[5], 50, day(-1)),
+            # The only row of its user and day: the late-committed load below moves it.
+            payment("1" * 24, USERS[7], 4, day(-1)),
+            # A10: the payment after that first one, late: the user is retained.
+            payment("3" * 24, USERS[8], 6, day(-3)),
         ],
     )
     db.dbt("run", *SELECT, vars=VARS)
     assert_matches_reference(db, data)
     # A1 across runs: a load that committed late, its rows dated an hour before the latest
-    # staged document (inside payment_events_lookback_hours): its copy of "d" is the first
-    # loaded one, so it replaces the copy staged by the run before.
+    # staged document (inside payment_events_lookback_hours): its copies of "d" and "1" are
+    # the first loaded ones, so they replace the copies staged by the run before; "1" moves
+    # to the day before, and its user's fact of the day it leaves goes (a microbatch batch
+    # replaces its days).
     data.add(
-        documents=[payment("d" * 24, USERS[4], 8.5, day(0, 4))],
+        documents=[
+            payment("d" * 24, USERS[4], 8.5, day(0, 4)),
+            payment("1" * 24, USERS[7], 4, day(-2)),
+        ],
         loaded_before=datetime.timedelta(hours=1),
     )
     db.dbt("run", *SELECT, vars=VARS)
@@ -204,10 +230,19 @@ def test_a1_to_a11_a_run_after_late_rows_equals_a_full_rebuild(built) -> None:
         "select amount from intermediate.int_payments_deduplicated where payment_id = %s",
         ("d" * 24,),
     ) == [(Decimal("8.5"),)]
+    assert db.query(
+        "select activity_date - current_date from intermediate.int_user_activity_days"
+        " where user_id = %s",
+        (USERS[7],),
+    ) == [(-2,)]
     incremental = snapshot(db)
+    summarised = summaries(db)
+    # Built through yesterday, then run for today: the summaries moved on by a day.
+    assert summarised[0] == (TODAY - datetime.timedelta(days=4),)
     assert_matches_reference(db, data)
     db.dbt("run", *SELECT, "--full-refresh", vars=VARS)
     assert snapshot(db) == incremental
+    assert summaries(db) == summarised
 
 
 def test_a4_a_late_row_older_than_the_lookback_needs_a_backfill_of_its_day(built) -> None:

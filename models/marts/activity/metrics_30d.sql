@@ -15,11 +15,16 @@
 -- from the latest D built, less that lookback (or from --event-time-start), through
 -- `as_of_date` can change, and only they are computed again, each straight from its window:
 -- a user is active on D when the last message before the first recomputed day, or the first
--- one from it, falls in D's window (exact while the recomputed days span at most 30 days;
--- a longer span, e.g. a backfill of an older day, computes the whole series as a full build
--- does). The retention cohort (A10) needs each user's first payment ever: the payment days
--- of the facts, grouped by user. On Spark (no delete) the model is a table, built whole.
+-- one from it, falls in D's window (exact while the recomputed days span at most 30 days).
+-- What the facts before int_user_activity_summaries' facts_before say per user (the last
+-- message, payment and signup day, the first payment ever and the one after it) is read
+-- from those summaries, the facts from facts_before on (a few days) from the facts, so a
+-- daily run groups a few days of facts by user, not 30-odd. A longer span (a backfill of an
+-- older day), or summaries that are not in step (facts_before after the first recomputed
+-- day, or 30 days or more before D), computes the whole series as a full build does. On
+-- Spark (no delete) the model is a table, built whole.
 {%- set on_spark = target.type == 'spark' %}
+-- depends_on: {{ ref('int_user_activity_summaries') }}
 {{ config(
     materialized='table' if on_spark else 'incremental',
     incremental_strategy='delete+insert',
@@ -28,6 +33,7 @@
 ) }}
 {%- set as_of = activity_as_of_date() %}
 {%- set recompute_from = none %}
+{%- set summarised_before = none %}
 {%- if is_incremental() and execute %}
     {%- set latest = run_query('select max(as_of_date) from ' ~ this).columns[0].values()[0] %}
     {%- if latest is not none %}
@@ -45,8 +51,19 @@
             {%- set backfill_day = modules.datetime.date.fromisoformat((backfill | string)[:10]) %}
             {%- set start = [start, backfill_day] | min %}
         {%- endif %}
-        {%- if (as_of_day - start).days < 30 %}
-            {%- set recompute_from = start.isoformat() %}
+        {%- set summaries = load_relation(ref('int_user_activity_summaries')) %}
+        {%- set summarised = none %}
+        {%- if summaries is not none %}
+            {%- set summarised = run_query(
+                'select max(facts_before) from ' ~ summaries
+            ).columns[0].values()[0] %}
+        {%- endif %}
+        {%- if summarised is not none and (as_of_day - start).days < 30 %}
+            {%- set summarised_day = modules.datetime.date.fromisoformat((summarised | string)[:10]) %}
+            {%- if summarised_day <= start and (as_of_day - summarised_day).days < 30 %}
+                {%- set recompute_from = start.isoformat() %}
+                {%- set summarised_before = summarised_day.isoformat() %}
+            {%- endif %}
         {%- endif %}
     {%- endif %}
 {%- endif %}
@@ -59,7 +76,7 @@ user_days as {% if recompute_from is not none %}{{ cte_materialized(false) }}{% 
 
 ),
 
-{{ metrics_30d_counted_ctes(recompute_from) }},
+{{ metrics_30d_counted_ctes(recompute_from, summarised_before) }},
 
 final as (
 
