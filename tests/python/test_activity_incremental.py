@@ -9,9 +9,10 @@ built through yesterday; then rows are appended and runs add today: today's rows
 for the three previous days (inside the lookback), re-deliveries of payments already staged
 (A1: the first loaded copy stays), a new `_id` whose first copy is malformed (A2), and
 documents whose load committed late, with a load time before the latest staged one, that are
-the first loaded copies of `_id`s staged earlier (A1 moves to them, one to another day). A plain run must then give the same staged documents, first copies,
-audit, facts and series (every day) as a --full-refresh of the same data, the same series as
-the Python reference, and account for every document. A row older than the lookback is not
+the first loaded copies of `_id`s staged earlier (A1 moves to them, one to another day). A
+plain run must then give the same staged documents, first copies, audit, facts, summaries
+and series (every day) as a --full-refresh of the same data, the same series as the Python
+reference, and account for every document. A row older than the lookback is not
 picked up by a plain run; dbt's --event-time-start / --event-time-end backfill of its day picks
 it up, in the facts and in every as-of date of the series it changes.
 """
