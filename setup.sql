@@ -119,7 +119,15 @@
 --          (L1, L10): the lead page's labels of d69 are all kilobytes long
 --     d70  branch_id of ~3 KB (hex) not in dim_branch -> kept, zone UTC (L7, flagged), LEAD:
 --          the lead page labels its branch by that id
---     d69, d70 have ids that are not UUIDs, so the app section does not make them app users
+--     d71  created_at 'infinity' (kept; flagged: created in the future, L8): m-d71 on
+--          2026-02-01 is its event (flagged: before the user's creation); cp-d71 bought at
+--          'infinity' is its first credit pack; local times 'infinity' stay 'infinity'
+--     d72  created_at '-infinity' (flagged: before 2000): cp-d72 bought at '-infinity' is its
+--          event (USER_CREDIT, flagged), m-d72 bought at 'infinity' its first membership
+--     d73  created 0001-01-01 00:00:00 at b-020 (UTC) and m-d73 bought at that instant
+--          (flagged before 2000; the same local time: year 1 stays year 1)
+--     d74  created 9999-12-31 23:59:59 at b-021 (UTC; flagged future), cp-d74 bought then
+--     d69..d74 have ids that are not UUIDs, so the app section does not make them app users
 --          (adding users there would change its random draws and every activity figure)
 --     m-n01, m-n02, cp-n01, cp-n02: purchases with a NULL / blank / tab user_id -> not usable (L3)
 --     d62  fractional seconds kept (2026-01-10 10:00:00.123456)
@@ -130,8 +138,7 @@
 --     a user id, branch id and purchase ids of ~3 KB that do not compress (hex of md5s), not
 --          in dim_user -> L5: a membership bought 9999-12-31 12:00 whose name and source
 --          hold control characters (\u0007, \u001b, \u0001), a credit pack bought 0001-01-02;
---          audited like any other row (infinite times: tests/python/test_extreme_values.py,
---          as Spark and Python hold no infinite timestamp)
+--          audited like any other row
 --     NULL membership_id (user d24) / '' membership_id (user d25) -> not usable (L3)
 --
 --   fct_client_conversion_events_part_2: the brief's fallback input for Part 2, filled with
@@ -448,7 +455,12 @@ values
     ('dddddddd-dddd-4ddd-8ddd-000000000068', 'b-005', 'Json Surrogate-Pair', 'd68@example.com', '2026-03-21 09:00:00'),
     -- L1, D19: labels of kilobytes: d69's branch name, country and source; d70's branch id
     ('d69-kilobyte-labels', 'b-kilobytes', 'Kilobyte Labels', 'd69@example.com', '2026-02-10 10:00:00'),
-    ('d70-kilobyte-branch-id', (select string_agg(md5('setup-long-unknown-branch-' || n), '') from generate_series(1, 94) as n), 'Kilobyte Branch Id', 'd70@example.com', '2026-02-11 10:00:00');
+    ('d70-kilobyte-branch-id', (select string_agg(md5('setup-long-unknown-branch-' || n), '') from generate_series(1, 94) as n), 'Kilobyte Branch Id', 'd70@example.com', '2026-02-11 10:00:00'),
+    -- L8, D16: infinite creation times and the ends of the timestamp range, kept and flagged
+    ('d71-infinite-signup', 'b-001', 'Infinite Signup', 'd71@example.com', 'infinity'),
+    ('d72-minus-infinite-signup', 'b-002', 'Minus Infinite Signup', 'd72@example.com', '-infinity'),
+    ('d73-year-one', 'b-020', 'Year One', 'd73@example.com', '0001-01-01 00:00:00'),
+    ('d74-year-9999', 'b-021', 'Year 9999', 'd74@example.com', '9999-12-31 23:59:59');
 
 -- ---------------------------------------------------------------------------------------
 -- fct_membership_purchases (brief figure 1.5.5, with the container's real column names)
@@ -571,6 +583,10 @@ values
     ('dddddddd-dddd-4ddd-8ddd-000000000067', 'b-022', 'm-d67', '2026-03-22 09:00:00', '2026-03-22 09:00:00', '{"name": "C:\\u0000 Studio", "source": "\ud800"}'),
     -- L1, L10, D19: d69's source is ~3 KB of hex that does not compress, kept as given
     ('d69-kilobyte-labels', 'b-kilobytes', 'm-d69', '2026-02-12 10:00:00', '2026-02-12 10:00:00', cast('{"name": "Kilobyte Pass", "source": "' || (select string_agg(md5('setup-long-source-' || n), '') from generate_series(1, 94) as n) || '"}' as json)),
+    -- L3, L8: infinite and year-0001 purchase times are times like any other
+    ('d71-infinite-signup', 'b-001', 'm-d71', '2026-02-01 10:00:00', '2026-02-01 10:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
+    ('d72-minus-infinite-signup', 'b-002', 'm-d72', 'infinity', '2026-02-02 10:00:00', '{"name": "Off-Peak", "source": "KIOSK"}'),
+    ('d73-year-one', 'b-020', 'm-d73', '0001-01-01 00:00:00', '0001-01-01 00:00:00', '{"name": "Aqua Monthly", "source": "FRONT_DESK"}'),
     -- L1 + L7: d65's event has a padded branch id
     ('dddddddd-dddd-4ddd-8ddd-000000000065', '  b-008 ', 'm-d65', '2026-02-16 15:00:00', '2026-02-16 15:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
     -- L3: not usable: NULL / blank user_id, NULL / blank membership_id
@@ -672,6 +688,10 @@ values
     ('dddddddd-dddd-4ddd-8ddd-000000000058', 'b-016', 'cp-d58', '2026-03-15 04:00:00', '2026-03-15 04:00:00', '{"name": "10 Class Pack", "source": "WEBSITE"}'),
     -- d64: bought after m-d64 although created earlier -> event stays MEMBERSHIP
     ('dddddddd-dddd-4ddd-8ddd-000000000064', 'b-024', 'cp-d64', '2026-01-12 08:00:00', '2026-01-01 08:00:00', '{"name": "5 Class Pack", "source": "WEBSITE"}'),
+    -- L3, L8: an infinite purchase time loses to a finite one (d71) and wins as -infinity (d72)
+    ('d71-infinite-signup', 'b-001', 'cp-d71', 'infinity', 'infinity', '{"name": "Drop-in", "source": "WEBSITE"}'),
+    ('d72-minus-infinite-signup', 'b-002', 'cp-d72', '-infinity', '-infinity', '{"name": "5 Class Pack", "source": "MOBILE_APP"}'),
+    ('d74-year-9999', 'b-021', 'cp-d74', '9999-12-31 23:59:59', '9999-12-31 23:59:59', '{"name": "Drop-in", "source": "WEBSITE"}'),
     -- L3: NULL / blank user_id
     (null, 'b-002', 'cp-n01', '2026-01-01 10:00:00', '2026-01-01 10:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),
     (e'\t', 'b-002', 'cp-n02', '2026-01-01 10:00:00', '2026-01-01 10:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),
@@ -1253,6 +1273,33 @@ from (
     ('edge-window-end', to_jsonb(4.04), jsonb_build_object('$date', '2026-03-31T23:59:59.999999Z')),
     ('edge-after-window', to_jsonb(8.08), jsonb_build_object('$date', jsonb_build_object('$numberLong', '1775001600000')))
 ) as edges (id, amount, transaction_date);
+
+-- Extreme times (after every random draw above, so they change none of them): app users
+-- who are not gym members, signed up at 'infinity', '-infinity', 0001-01-01 and 9999-12-31,
+-- each with a message sent at that time, and a payment dated 9999-12-31. None stops a run:
+-- times before the first day of the daily facts are listed in audit_app__events_before_facts
+-- (A4), times after today count for no window yet, and the words 'infinity' / '-infinity'
+-- are not payment dates (A2).
+insert into app.users (id, created_at, last_active) values
+    ('aaaaaaaa-0000-4000-8000-0000000000a1', 'infinity', 'infinity'),
+    ('aaaaaaaa-0000-4000-8000-0000000000a2', '-infinity', '-infinity'),
+    ('aaaaaaaa-0000-4000-8000-0000000000a3', '0001-01-01 00:00:00', '0001-01-01 00:00:00'),
+    ('aaaaaaaa-0000-4000-8000-0000000000a4', '9999-12-31 23:59:59', '9999-12-31 23:59:59');
+
+insert into app.messages (id, conversation_id, user_id, created_at)
+select
+    cast(md5('glofox-app-message-extreme-' || users.id) as uuid) as id,
+    cast(md5('glofox-app-conversation-1') as uuid) as conversation_id,
+    users.id as user_id,
+    users.created_at
+from app.users as users
+where cast(users.id as text) like 'aaaaaaaa-0000-4000-8000-0000000000a_'
+order by users.id;
+
+insert into app.payment_events (document, loaded_at) values
+    ('{"_id": "extreme-year-9999", "user_id": "aaaaaaaa-0000-4000-8000-0000000000a4", "payment_amount": 4.5, "transaction_date": {"$date": "9999-12-31T23:59:59Z"}}', '2026-03-25 00:00:01+00'),
+    ('{"_id": "extreme-infinity", "user_id": "aaaaaaaa-0000-4000-8000-0000000000a1", "payment_amount": 5.5, "transaction_date": {"$date": "infinity"}}', '2026-03-25 00:00:02+00'),
+    ('{"_id": "extreme-minus-infinity", "user_id": "aaaaaaaa-0000-4000-8000-0000000000a2", "payment_amount": 6.5, "transaction_date": {"$date": "-infinity"}}', '2026-03-25 00:00:03+00');
 
 drop table sample_payments;
 drop table sample_users;

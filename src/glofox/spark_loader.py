@@ -9,10 +9,11 @@ missing from PostgreSQL (the brief's container has none) is skipped with a line 
 
 Texts stay text, UUIDs become their canonical lower-case text (what PostgreSQL prints), times
 become Spark TIMESTAMPs holding the same UTC wall-clock values (the session time zone is UTC;
-timestamptz values are read as instants), and JSON columns become STRING columns holding the
-document's text as PostgreSQL stores it: json as written (spark__json_scalar_text parses the
-lead details), jsonb in its normalised form (the payment documents; the spark__ JSON macros of
-the activity models parse it).
+timestamptz values are read as instants; `infinity` and `-infinity`, which Spark's TIMESTAMP
+cannot hold, become NULL, and the load says how many), and JSON columns become STRING columns
+holding the document's text as PostgreSQL stores it: json as written (spark__json_scalar_text
+parses the lead details), jsonb in its normalised form (the payment documents; the spark__
+JSON macros of the activity models parse it).
 """
 
 from __future__ import annotations
@@ -96,38 +97,66 @@ def spark_session(conf: dict[str, str]):
 
 
 def _select(schema: str, table: str, columns: Sequence[str]):
+    """The table's columns (JSON as text, an infinite time as NULL) and, last, how many
+    infinite times the row holds."""
     from psycopg import sql
 
-    return sql.SQL("select {} from {}").format(
-        sql.SQL(", ").join(
-            sql.SQL("cast({} as text)").format(sql.Identifier(column))
-            if column in JSON_COLUMNS
-            else sql.Identifier(column)
-            for column in columns
-        ),
+    times = [column for column in columns if column in TIMESTAMP_COLUMNS]
+    infinite = sql.SQL(" + ").join(
+        sql.SQL("case when isfinite({}) then 0 else 1 end").format(sql.Identifier(column))
+        for column in times
+    )
+
+    def read(column: str) -> sql.Composable:
+        if column in JSON_COLUMNS:
+            return sql.SQL("cast({} as text)").format(sql.Identifier(column))
+        if column in TIMESTAMP_COLUMNS:
+            return sql.SQL("case when isfinite({0}) then {0} end").format(sql.Identifier(column))
+        return sql.Identifier(column)
+
+    return sql.SQL("select {}, {} from {}").format(
+        sql.SQL(", ").join(read(column) for column in columns),
+        infinite if times else sql.SQL("0"),
         sql.Identifier(schema, table),
     )
 
 
-def read_postgres(conn: settings.Connection, schema: str, app_schema: str = "app") -> Rows:
+def _read_table(db, schema: str, table: str, columns: Sequence[str]) -> tuple[list[dict], int]:
+    """The rows of one table as dicts, and how many infinite times were read as NULL."""
+    rows, infinite = [], 0
+    for *values, infinite_in_row in db.execute(_select(schema, table, columns)):
+        rows.append(
+            {column: _text_if_uuid(value) for column, value in zip(columns, values, strict=True)}
+        )
+        infinite += infinite_in_row or 0
+    return rows, infinite
+
+
+def read_postgres(
+    conn: settings.Connection,
+    schema: str,
+    app_schema: str = "app",
+    log: Callable[[str], None] = print,
+) -> Rows:
     """The four lead input tables from `schema` and the app tables of `app_schema` that exist;
-    JSON documents as their stored text, UUIDs as text."""
+    JSON documents as their stored text, UUIDs as text, an infinite time as NULL (logged per
+    table: Spark's TIMESTAMP holds years 0001-9999 only)."""
     import psycopg
 
     tables: Rows = {}
     with psycopg.connect(conn.conninfo()) as db:
-        for table, columns in INPUT_TABLES.items():
-            rows = db.execute(_select(schema, table, columns)).fetchall()
-            tables[table] = [dict(zip(columns, row, strict=True)) for row in rows]
+        sources = [(schema, table, columns) for table, columns in INPUT_TABLES.items()]
         for table, columns in APP_TABLES.items():
             found = db.execute("select to_regclass(%s)", (f'"{app_schema}"."{table}"',)).fetchone()
-            if found is None or found[0] is None:
-                continue
-            rows = db.execute(_select(app_schema, table, columns)).fetchall()
-            tables[table] = [
-                {column: _text_if_uuid(value) for column, value in zip(columns, row, strict=True)}
-                for row in rows
-            ]
+            if found is not None and found[0] is not None:
+                sources.append((app_schema, table, columns))
+        for source_schema, table, columns in sources:
+            tables[table], infinite = _read_table(db, source_schema, table, columns)
+            if infinite:
+                log(
+                    f"  {source_schema}.{table}: {infinite} infinite time(s) ('infinity' or "
+                    "'-infinity') copied as NULL: Spark's TIMESTAMP cannot hold them"
+                )
     return tables
 
 
@@ -189,7 +218,7 @@ def load(
         f"Reading {', '.join(INPUT_TABLES)} (schema {source_schema}) and the app tables "
         f"(schema {app_source_schema}) from {conn.describe()} ..."
     )
-    tables = read_postgres(conn, source_schema, app_source_schema)
+    tables = read_postgres(conn, source_schema, app_source_schema, log)
     missing = [table for table in APP_TABLES if table not in tables]
     if missing:
         names = ", ".join(f"{app_source_schema}.{table}" for table in missing)

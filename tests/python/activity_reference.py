@@ -319,14 +319,23 @@ def retention_by_cohort(
 
 
 def first_activity_day(
-    users: list[User], messages: list[Message], documents: list[Document]
+    users: list[User],
+    messages: list[Message],
+    documents: list[Document],
+    facts_days: tuple[datetime.date, datetime.date] | None = None,
 ) -> datetime.date | None:
     """The default first day of the series: the first day with a signup, a message of a
-    sender, or a valid payment (None when there is none)."""
-    days = [u.created_at.date() for u in users if u.created_at is not None]
-    days += [m.sent_at.date() for m in messages if m.user_id is not None]
-    days += [p.paid_at.date() for p in payments(documents)]
-    return min(days, default=None)
+    sender, or a valid payment (None when there is none), among the days of the daily facts
+    `facts_days` (first, last; None: every day). A time outside them (before the var
+    activity_facts_begin, after the build, `infinity`) counts for no day."""
+    moments = [u.created_at for u in users if u.created_at is not None]
+    moments += [m.sent_at for m in messages if m.user_id is not None]
+    moments += [p.paid_at for p in payments(documents)]
+    if facts_days is not None:
+        first, last = (datetime.datetime.combine(day, datetime.time()) for day in facts_days)
+        last += datetime.timedelta(days=1)
+        moments = [moment for moment in moments if first <= moment < last]
+    return min((moment.date() for moment in moments), default=None)
 
 
 def series(
@@ -335,10 +344,11 @@ def series(
     messages: list[Message],
     documents: list[Document],
     first_day: datetime.date | None = None,
+    facts_days: tuple[datetime.date, datetime.date] | None = None,
 ) -> list[dict[str, object]]:
     """metrics_30d as a daily series: metrics() of every D from the first day (default
-    first_activity_day) through as_of, each computed on its own."""
-    start = first_day or first_activity_day(users, messages, documents)
+    first_activity_day within `facts_days`) through as_of, each computed on its own."""
+    start = first_day or first_activity_day(users, messages, documents, facts_days)
     if start is None:
         return []
     days = (as_of - start).days + 1

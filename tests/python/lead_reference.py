@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from infinite_times import is_infinite
+
 Row = Mapping[str, Any]
 
 # D1: the characters stripped from both ends of every text value.
@@ -137,9 +139,10 @@ def read_country_seed(path: Path) -> dict[str, str]:
 
 
 def to_local(ts: dt.datetime | None, zone: str) -> dt.datetime | None:
-    """D7: (ts at time zone 'UTC') at time zone zone, as a naive local timestamp."""
-    if ts is None:
-        return None
+    """D7: (ts at time zone 'UTC') at time zone zone, as a naive local timestamp. An
+    infinite time (`infinity`, `-infinity`) is the same infinity in every zone."""
+    if ts is None or is_infinite(ts):
+        return ts
     local = ts.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(zone))
     return local.replace(tzinfo=None)
 

@@ -11,8 +11,13 @@ window and follow-up edges (00:00, 23:59:59.999999).
 Speed: dbt re-parses the whole project whenever --vars change, so the fixture runs dbt once
 to create every model, and dbt compiles the models that depend on the data or on D once per
 (D, first day); each example then only re-creates those from dbt's compiled SQL. The daily
-facts are created from their compiled SQL without dbt's batch filter: the union of every
-day's batch (test_activity_incremental.py checks dbt's batches give the same).
+facts are created from their compiled SQL without dbt's batch filter, kept to the days dbt's
+batches cover (from the var activity_facts_begin through today): the union of every day's
+batch (test_activity_incremental.py checks dbt's batches give the same).
+
+Extreme times: signups and messages at PostgreSQL's `infinity` / `-infinity` (infinite_times.py)
+and in years 0001 and 9999, outside the days of the facts (they count for no window), and
+last-active times at both ends.
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import activity_reference as ref
-from harness import ScratchDatabase
+from harness import PROJECT_ROOT, ScratchDatabase
+from infinite_times import INFINITE_TIMES, adapt
 
 BASE = datetime.datetime(2026, 1, 1)
 # (as-of date, first day of the series or None for the default): before any data, on the
@@ -72,10 +79,19 @@ PAYMENT_IDS = [f"pay-{n}" for n in range(30)] + [
     "pay-\x01\x1b",
     "".join(hashlib.sha256(f"pay{n}".encode()).hexdigest() for n in range(47)),
 ]
-# Last-active times at the ends of the timestamp range (years 0001 and 9999). Not signup
-# times: the daily series starts at the first signup, and the reference's dates (Python's)
-# cannot reach 29 days before year 0001 (test_extreme_values builds those with dbt).
-EXTREME_MOMENTS = [datetime.datetime(1, 1, 1), datetime.datetime(9999, 12, 31, 23, 59, 59)]
+# Times at the ends of the timestamp range (years 0001 and 9999) and PostgreSQL's infinite
+# times: signups, messages and last-active times. The daily facts begin at the var
+# activity_facts_begin and end today, so signups and messages at these times count for no
+# window (those before the first day are listed in audit_app__events_before_facts).
+EXTREME_MOMENTS = [
+    datetime.datetime(1, 1, 1),
+    datetime.datetime(9999, 12, 31, 23, 59, 59),
+    *INFINITE_TIMES,
+]
+# The first day of the daily facts (dbt_project.yml's var activity_facts_begin).
+FACTS_BEGIN = datetime.date.fromisoformat(
+    yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]["activity_facts_begin"]
+)
 # A10 edges of a second payment: first + 30 days exactly, 1 µs either side, the same instant.
 FOLLOW_UP_DELTAS = [
     datetime.timedelta(days=30),
@@ -125,6 +141,7 @@ BAD_DATES = [
     "yesterday",
     "epoch",
     "infinity",
+    "-infinity",
     "2026-13-01",
     "2026-02-30",
     "2026-02-10T24:00:00",
@@ -150,7 +167,8 @@ def transaction_dates(draw, moment: datetime.datetime) -> object:
     if shape == "date_only":
         return moment.strftime("%Y-%m-%d")
     if shape == "bad":
-        return draw(st.sampled_from(BAD_DATES))
+        bad = draw(st.sampled_from(BAD_DATES))
+        return draw(st.sampled_from([bad, {"$date": bad}]))
     return draw(st.sampled_from([20260210, {"$date": 1770681600000}, ["2026-02-10"], None]))
 
 
@@ -236,16 +254,13 @@ class Case:
 @st.composite
 def cases(draw) -> Case:
     user_ids = draw(st.lists(st.sampled_from(USER_POOL), unique=True, max_size=len(USER_POOL)))
+    times = st.one_of(moments(), moments(), moments(), st.sampled_from(EXTREME_MOMENTS))
     users = [
-        ref.User(
-            user_id,
-            draw(st.one_of(st.none(), moments())),
-            draw(st.one_of(st.none(), moments(), st.sampled_from(EXTREME_MOMENTS))),
-        )
+        ref.User(user_id, draw(st.one_of(st.none(), times)), draw(st.one_of(st.none(), times)))
         for user_id in user_ids
     ]
     messages = [
-        ref.Message(draw(st.sampled_from([*USER_POOL, None])), draw(moments()))
+        ref.Message(draw(st.sampled_from([*USER_POOL, None])), draw(times))
         for _ in range(draw(st.integers(0, 12)))
     ]
     texts = [json.dumps(draw(documents(user, moment))) for user, moment in draw(payment_plans())]
@@ -307,6 +322,14 @@ def rebuild_for(db: ScratchDatabase, sql_by_model: dict[str, str]) -> None:
             relation = f'"{schema}"."{name}"'
             if kind == "view":
                 conn.execute(f"create or replace view {relation} as {sql_by_model[name]}")
+            elif kind == "refill" and name == "int_user_activity_days":
+                # dbt's batches cover the days from activity_facts_begin through today (UTC)
+                conn.execute(f"truncate {relation}")
+                conn.execute(
+                    f"insert into {relation} select * from ({sql_by_model[name]}) as facts"
+                    " where activity_date between %s and cast(now() at time zone 'UTC' as date)",
+                    (FACTS_BEGIN,),
+                )
             elif kind == "refill":
                 conn.execute(f"truncate {relation}")
                 conn.execute(f"insert into {relation} {sql_by_model[name]}")
@@ -316,7 +339,7 @@ def rebuild_for(db: ScratchDatabase, sql_by_model: dict[str, str]) -> None:
 
 
 def load(db: ScratchDatabase, case: Case) -> None:
-    with db.connect() as conn:
+    with adapt(db.connect()) as conn:
         conn.execute("truncate app.users, app.messages, app.payment_events")
         with conn.cursor() as cur:
             cur.executemany(
@@ -368,7 +391,12 @@ def test_a1_to_a11_models_match_the_reference(
 
         # A4-A11: every day of the metrics_30d series.
         expected = ref.series(
-            case.as_of, case.users, case.messages, case.documents, first_day=case.first_day
+            case.as_of,
+            case.users,
+            case.messages,
+            case.documents,
+            first_day=case.first_day,
+            facts_days=(FACTS_BEGIN, datetime.datetime.now(datetime.UTC).date()),
         )
         columns = list(expected[0]) if expected else ["as_of_date"]
         rows = db.query(f"select {', '.join(columns)} from marts.metrics_30d order by as_of_date")

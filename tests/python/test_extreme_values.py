@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from glofox import export, payments_loader
+from glofox import export, payments_loader, spark_loader
 from glofox.dashboard import lead_data, queries
 from harness import PROJECT_ROOT, ScratchDatabase, patched_environ
 
@@ -227,3 +227,18 @@ def test_labels_of_kilobytes_are_kept_and_drilled_into(built: ScratchDatabase) -
             listed = lead_data.drill("v-kilobytes", filters, dimension, value)
             assert listed["member_id"].tolist() == [member], dimension
             assert lead_data.drill_count("v-kilobytes", filters, dimension, value) == 1
+
+
+def test_spark_load_copies_infinite_times_as_null_and_says_so(built: ScratchDatabase) -> None:
+    # Spark's TIMESTAMP cannot hold `infinity`: the copy for Spark reads it as NULL, line by
+    # table, instead of failing on it (psycopg cannot read it into a Python datetime).
+    lines: list[str] = []
+    tables = spark_loader.read_postgres(built.conn, "public", log=lines.append)
+    created = {row["user_id"]: row["created_at"] for row in tables["dim_user"]}
+    assert created[X + "01"] is None and created[X + "02"] is None
+    assert str(created[X + "03"]).startswith("0001-01-01")
+    assert created["d71-infinite-signup"] is None  # setup.sql's own case
+    times = {row["id"]: (row["created_at"], row["last_active"]) for row in tables["users"]}
+    assert times["aaaaaaaa-0000-4000-8000-0000000000f1"] == (None, None)
+    counted = {line.split(":")[0].strip(): line for line in lines}
+    assert "infinite" in counted["public.dim_user"] and "app.messages" in counted

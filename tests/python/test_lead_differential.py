@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 from glofox import database
 from harness import PROJECT_ROOT, ScratchDatabase
+from infinite_times import INFINITE_TIMES, adapt
 from lead_reference import (
     CLIENT_CONVERSION_EVENTS_COLUMNS,
     LEAD_CONVERSIONS_COLUMNS,
@@ -185,7 +186,9 @@ LONG_COUNTRY = long_id("c")
 
 @st.composite
 def timestamps(draw: st.DrawFn) -> dt.datetime | None:
-    kind = draw(st.sampled_from(("tie",) * 4 + ("transition",) * 2 + ("random", "far", "null")))
+    kind = draw(
+        st.sampled_from(("tie",) * 4 + ("transition",) * 2 + ("random", "far", "infinite", "null"))
+    )
     if kind == "tie":
         return draw(st.sampled_from(TIE_INSTANTS))
     if kind == "transition":
@@ -194,6 +197,10 @@ def timestamps(draw: st.DrawFn) -> dt.datetime | None:
         return draw(st.datetimes(*RANDOM_RANGE))
     if kind == "far":
         return draw(st.sampled_from(FAR_INSTANTS))
+    if kind == "infinite":
+        # PostgreSQL's `infinity` and `-infinity`: times like any other (L3, L9, L10), the
+        # same infinity in every zone (L8).
+        return draw(st.sampled_from(INFINITE_TIMES))
     return None
 
 
@@ -394,7 +401,7 @@ KILOBYTE_LABELS: dict[str, list[dict[str, Any]]] = {
 
 def load_inputs(db: ScratchDatabase, tables: dict[str, list[dict[str, Any]]]) -> None:
     """Replace the four input tables' rows (COPY; PostgreSQL parses the JSON)."""
-    with db.connect() as conn:
+    with adapt(db.connect()) as conn:
         conn.execute("truncate " + ", ".join(f"public.{name}" for name in INPUT_COLUMNS))
         for name, columns in INPUT_COLUMNS.items():
             statement = f"copy public.{name} ({', '.join(columns)}) from stdin"
@@ -406,7 +413,7 @@ def load_inputs(db: ScratchDatabase, tables: dict[str, list[dict[str, Any]]]) ->
 def read_inputs(db: ScratchDatabase) -> dict[str, list[dict[str, Any]]]:
     """The four input tables as stored; JSON documents as their stored text."""
     tables = {}
-    with db.connect() as conn:
+    with adapt(db.connect()) as conn:
         for name, columns in INPUT_COLUMNS.items():
             select = ", ".join(
                 f"cast({col} as text)" if col in JSON_COLUMNS else col for col in columns
@@ -422,7 +429,8 @@ def known_zones(db: ScratchDatabase) -> list[str]:
 
 def read_marts(db: ScratchDatabase) -> Marts:
     def rows(relation: str, columns: Sequence[str]) -> list[tuple]:
-        return db.query(f"select {', '.join(columns)} from {relation}")
+        with adapt(db.connect()) as conn:
+            return conn.execute(f"select {', '.join(columns)} from {relation}").fetchall()
 
     return Marts(
         client_conversion_events=rows(

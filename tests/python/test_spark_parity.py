@@ -33,15 +33,15 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import activity_reference
 from glofox import activity_metrics, spark_loader
 from harness import PROJECT_ROOT, ScratchDatabase, patched_environ
+from infinite_times import is_infinite
 from lead_reference import CLIENT_CONVERSION_EVENTS_COLUMNS, LEAD_CONVERSIONS_COLUMNS
-from test_activity_differential import APP_DDL, USER_POOL, cases, moments
+from test_activity_differential import APP_DDL, FACTS_BEGIN, USER_POOL, cases, moments
 from test_activity_differential import load as load_activity_case
 from test_lead_differential import (
     FAR_INSTANTS,
@@ -185,6 +185,34 @@ def assert_same_marts(db: ScratchDatabase, spark: SparkProject) -> None:
     )
 
 
+# Spark's TIMESTAMP has no infinity: `glofox spark-load` copies PostgreSQL's `infinity` and
+# `-infinity` as NULL (the README's Spark section). That known difference is left out of the
+# comparison: the input rows holding an infinite time are taken out of both engines' inputs.
+def drop_infinite_times(db: ScratchDatabase) -> int:
+    """Delete the rows of the lead and app input tables that hold an infinite time; returns
+    how many were deleted."""
+    tables = [("public", table, columns) for table, columns in spark_loader.INPUT_TABLES.items()]
+    tables += [("app", table, columns) for table, columns in spark_loader.APP_TABLES.items()]
+    deleted = 0
+    with db.connect() as conn:
+        for schema, table, columns in tables:
+            times = [c for c in columns if c in spark_loader.TIMESTAMP_COLUMNS]
+            if (
+                not times
+                or conn.execute("select to_regclass(%s)", (f"{schema}.{table}",)).fetchone()[0]
+                is None
+            ):
+                continue
+            finite = " and ".join(f"isfinite(coalesce({c}, 'epoch'))" for c in times)
+            deleted += conn.execute(f"delete from {schema}.{table} where not ({finite})").rowcount
+    return deleted
+
+
+def without_infinite_times(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows that hold no infinite time (of test_lead_differential's generated tables)."""
+    return [row for row in rows if not any(is_infinite(value) for value in row.values())]
+
+
 def build_postgres_lead_models(db: ScratchDatabase) -> None:
     """The PostgreSQL side: test_lead_differential's model run (marts and audit, full refresh),
     plus dim_branches."""
@@ -300,7 +328,9 @@ def test_spark_zone_list_and_local_times_agree_with_postgres(spark: SparkProject
 def test_spark_builds_the_same_marts_on_setup_sql_sample_data(spark: SparkProject, db):
     """L1-L13 on Spark: setup.sql's sample data (every dirty case the rules name) gives the same
     marts on Spark as on PostgreSQL, and every dbt test of the lead_conversions selector (schema
-    tests, unit tests, input = used + audited) passes on Spark too."""
+    tests, unit tests, input = used + audited) passes on Spark too. Its rows with an infinite
+    time are left out (Spark has none)."""
+    assert drop_infinite_times(db) > 0, "setup.sql has no infinite time (the cases d71, d72)"
     build_postgres_lead_models(db)
     tables = spark_loader.read_postgres(db.conn, "public")
     assert tables["dim_user"] and tables["fct_membership_purchases"], "setup.sql has no data"
@@ -325,7 +355,7 @@ def test_spark_builds_the_same_marts_on_random_dirty_inputs(
     )
     @given(tables=dirty_inputs())
     def check(tables: dict[str, list[dict[str, Any]]]) -> None:
-        load_inputs(db, tables)
+        load_inputs(db, {name: without_infinite_times(rows) for name, rows in tables.items()})
         build_postgres_lead_models(db)
         stored = {
             table: rows
@@ -355,10 +385,6 @@ ACTIVITY_RELATIONS = (
     "audit.audit_experiments__assignments_set_aside",
     "marts.fct_experiment_user_outcomes",
     "marts.fct_experiment_arm_metrics",
-)
-# The first day of the daily facts (dbt_project.yml's var activity_facts_begin).
-FACTS_BEGIN = dt.date.fromisoformat(
-    yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]["activity_facts_begin"]
 )
 # Rates are numeric on PostgreSQL (about 20 digits) and decimal(38, 18) on Spark: compared to
 # 12 decimal places (amounts and sums are exact on both).
@@ -496,6 +522,7 @@ def test_spark_builds_the_same_activity_on_setup_sql_sample_data(spark: SparkPro
     audits, metrics and experiment outcomes on Spark as on PostgreSQL; and the dbt tests of
     those models (schema, unit and singular tests) pass on Spark too."""
     db.load_sql_file(PROJECT_ROOT / "setup.sql")
+    assert drop_infinite_times(db) > 0, "setup.sql has no infinite app time"
     as_of = activity_metrics.DEFAULT_AS_OF_DATE
     build_activity(db, as_of)
     spark.load(spark_loader.read_postgres(db.conn, "public"))
@@ -541,7 +568,14 @@ def test_spark_builds_the_same_activity_on_random_dirty_inputs(
     @given(case=cases(), assigned=assignments())
     def check(case, assigned: list[tuple]) -> None:
         case = dataclasses.replace(
-            case, documents=[d for d in case.documents if within_spark_amounts(d)]
+            case,
+            users=[
+                u
+                for u in case.users
+                if not (is_infinite(u.created_at) or is_infinite(u.last_active))
+            ],
+            messages=[m for m in case.messages if not is_infinite(m.sent_at)],
+            documents=[d for d in case.documents if within_spark_amounts(d)],
         )
         load_activity_case(db, case)
         with db.connect() as conn:
