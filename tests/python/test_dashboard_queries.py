@@ -25,11 +25,14 @@ from glofox import payments_loader
 from glofox.dashboard import activity_data, queries
 from glofox.dashboard import lead_data as page
 from harness import PROJECT_ROOT, ScratchDatabase
+from infinite_times import adapt
 
 AS_OF = "2026-03-31"
 
-# The page's former `members` CTE (before it read relations built for it), verbatim;
-# `select * from members` added.
+# The page's former `members` CTE (before it read relations built for it), verbatim but for
+# infinite times (setup.sql's d71, d72): days_to_conversion is NULL when a time is infinite
+# (the subtraction fails on `infinity`), and such a client is not within any window (no
+# days, as a client without a signup time); `select * from members` added.
 MEMBERS = """
     with lead_rows as (
         select user_id, branch_id, local_user_created_at
@@ -93,16 +96,25 @@ MEMBERS = """
             conversion_rows.client_conversion_event_name,
             conversion_rows.client_conversion_event_source,
             coalesce(conversion_rows.client_conversion_event_source, '(no source)') as source,
-            extract(
-                epoch from conversion_rows.client_conversion_event_local_created_at
-                - lead_rows.local_user_created_at
-            ) / 86400.0 as days_to_conversion,
+            case
+                when
+                    isfinite(conversion_rows.client_conversion_event_local_created_at)
+                    and isfinite(lead_rows.local_user_created_at)
+                    then extract(
+                        epoch from conversion_rows.client_conversion_event_local_created_at
+                        - lead_rows.local_user_created_at
+                    ) / 86400.0
+            end as days_to_conversion,
             conversion_rows.user_id is not null
             and (
                 cast(%(window_days)s as integer) is null
-                or conversion_rows.client_conversion_event_local_created_at
-                < lead_rows.local_user_created_at
-                + make_interval(days => cast(%(window_days)s as integer))
+                or (
+                    isfinite(conversion_rows.client_conversion_event_local_created_at)
+                    and isfinite(lead_rows.local_user_created_at)
+                    and conversion_rows.client_conversion_event_local_created_at
+                    < lead_rows.local_user_created_at
+                    + make_interval(days => cast(%(window_days)s as integer))
+                )
             ) as converted_in_window
         from lead_rows
         left join branches
@@ -224,14 +236,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScratchDatabase]
 
 
 def run(db: ScratchDatabase, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    with db.connect() as connection, connection.cursor() as cursor:
+    with adapt(db.connect()) as connection, connection.cursor() as cursor:
         cursor.execute(queries._QUERIES[name], params)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def members(db: ScratchDatabase, params: dict[str, Any]) -> list[dict[str, Any]]:
-    with db.connect() as connection, connection.cursor() as cursor:
+    with adapt(db.connect()) as connection, connection.cursor() as cursor:
         cursor.execute(MEMBERS, params)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

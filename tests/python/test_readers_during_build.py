@@ -61,7 +61,9 @@ class Reads:
 
     def wait_for_passes(self, more: int) -> None:
         """Block until the reader has finished `more` further rounds: on a loaded machine a
-        fixed sleep can end before the reader has looked at every relation once."""
+        fixed sleep can end before the reader has looked at every relation once. The first of
+        them may be a round already under way, which read some relations before the call: only
+        `more` - 1 rounds surely read every relation after it."""
         target = self.passes + more
         deadline = time.monotonic() + MAX_SECONDS
         while self.passes < target and time.monotonic() < deadline:
@@ -197,7 +199,7 @@ def test_reader_loop_catches_a_rebuild_that_is_not_atomic(db, relations) -> None
         with db.connect(autocommit=True) as writer:
             writer.execute("create temporary table saved as select * from marts.dim_branches")
             writer.execute("truncate marts.dim_branches")
-            reads.wait_for_passes(1)
+            reads.wait_for_passes(2)  # a whole round reads the empty table
             writer.execute("insert into marts.dim_branches select * from saved")
 
     reads = read_while(db, relations, torn_rebuild)
@@ -214,7 +216,7 @@ def test_reader_loop_catches_a_relation_missing_for_a_moment(db, relations) -> N
     def dropped_view(reads: Reads) -> None:
         with db.connect(autocommit=True) as writer:
             writer.execute("drop view audit.dq_glofox__flagged_values")
-            reads.wait_for_passes(1)
+            reads.wait_for_passes(2)  # a whole round looks for the missing view
             writer.execute(f"create view audit.dq_glofox__flagged_values as {definition}")
 
     reads = read_while(db, relations, dropped_view)

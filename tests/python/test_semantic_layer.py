@@ -107,7 +107,8 @@ def mf_lead_numbers(
 
 # Our own count from the marts: the leads are fct_lead_conversions' ALL rows (L13) with the
 # labels of dim_branches (countries compared case-insensitively); the clients those with a
-# CLIENT row of the filter whose event came less than N days after signup (local times).
+# CLIENT row of the filter whose event came less than N days after signup (local times; no
+# days when a time is infinite, as without a signup time).
 MART_COUNTS = """
     with labelled as (
         select
@@ -132,10 +133,15 @@ MART_COUNTS = """
 
     converted as (
         select
-            extract(
-                epoch from event.client_conversion_event_local_created_at
-                - scoped.local_user_created_at
-            ) / 86400.0 as days
+            case
+                when
+                    isfinite(event.client_conversion_event_local_created_at)
+                    and isfinite(scoped.local_user_created_at)
+                    then extract(
+                        epoch from event.client_conversion_event_local_created_at
+                        - scoped.local_user_created_at
+                    ) / 86400.0
+            end as days
         from scoped
         inner join marts.fct_lead_conversions as event
             on scoped.user_id = event.user_id
@@ -144,9 +150,13 @@ MART_COUNTS = """
             and event.lead_status = 'CLIENT'
             and (
                 cast(%(window_days)s as integer) is null
-                or event.client_conversion_event_local_created_at
-                < scoped.local_user_created_at
-                + make_interval(days => cast(%(window_days)s as integer))
+                or (
+                    isfinite(event.client_conversion_event_local_created_at)
+                    and isfinite(scoped.local_user_created_at)
+                    and event.client_conversion_event_local_created_at
+                    < scoped.local_user_created_at
+                    + make_interval(days => cast(%(window_days)s as integer))
+                )
             )
     )
 

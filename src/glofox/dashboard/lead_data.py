@@ -393,9 +393,14 @@ _DRILL_COLUMNS = sql.SQL(
             conversion.user_id is not null
             and (
                 cast(%(window_days)s as integer) is null
-                or conversion.client_conversion_event_local_created_at
-                < listed.local_user_created_at
-                + make_interval(days => cast(%(window_days)s as integer))
+                -- "days < N", as the counts read it: no days (NULL) when a time is infinite
+                or (
+                    isfinite(conversion.client_conversion_event_local_created_at)
+                    and isfinite(listed.local_user_created_at)
+                    and conversion.client_conversion_event_local_created_at
+                    < listed.local_user_created_at
+                    + make_interval(days => cast(%(window_days)s as integer))
+                )
             )
             and (
                 cardinality(cast(%(sources)s as text[])) = 0
