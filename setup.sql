@@ -1277,7 +1277,7 @@ from (
 -- Extreme times (after every random draw above, so they change none of them): app users
 -- who are not gym members, signed up at 'infinity', '-infinity', 0001-01-01 and 9999-12-31,
 -- each with a message sent at that time, and a payment dated 9999-12-31. None stops a run:
--- times before the first day of the daily facts are listed in audit_app__events_before_facts
+-- times before the first day of the daily facts are listed in audit_app__rows_set_aside
 -- (A4), times after today count for no window yet, and the words 'infinity' / '-infinity'
 -- are not payment dates (A2).
 insert into app.users (id, created_at, last_active) values
@@ -1300,6 +1300,63 @@ insert into app.payment_events (document, loaded_at) values
     ('{"_id": "extreme-year-9999", "user_id": "aaaaaaaa-0000-4000-8000-0000000000a4", "payment_amount": 4.5, "transaction_date": {"$date": "9999-12-31T23:59:59Z"}}', '2026-03-25 00:00:01+00'),
     ('{"_id": "extreme-infinity", "user_id": "aaaaaaaa-0000-4000-8000-0000000000a1", "payment_amount": 5.5, "transaction_date": {"$date": "infinity"}}', '2026-03-25 00:00:02+00'),
     ('{"_id": "extreme-minus-infinity", "user_id": "aaaaaaaa-0000-4000-8000-0000000000a2", "payment_amount": 6.5, "transaction_date": {"$date": "-infinity"}}', '2026-03-25 00:00:03+00');
+
+-- Ids the replica does not keep unique (after every random draw above, so they change none
+-- of them, nor any figure): three gym members who signed up in March appear again, one as an
+-- exact copy, one signed up 3 days later, one with no signup time, and a row has no id. A5
+-- keeps each id's earliest signup (int_app_users) and lists the other rows in
+-- audit_app__rows_set_aside. A message row has no id: it counts for its sender like any
+-- other (A7 counts senders on their days). A payment dated before the first day of the daily
+-- facts is listed there too and is no user's first payment (A10): the member who pays it
+-- keeps the retention cohort of their later first payment.
+insert into app.users (id, created_at, last_active)
+select
+    id,
+    case copy_no
+        when 1 then created_at
+        when 2 then created_at + interval '3 days'
+    end as created_at,
+    last_active
+from (
+    select
+        id,
+        created_at,
+        last_active,
+        row_number() over (order by id) as copy_no
+    from app.users
+    where created_at >= timestamp '2026-03-02' and created_at < timestamp '2026-03-25'
+) as picked
+where copy_no <= 3
+order by id;
+
+insert into app.users (id, created_at, last_active) values
+    (null, '2026-03-20 12:00:00', '2026-03-21 08:00:00');
+
+insert into app.messages (id, conversation_id, user_id, created_at)
+select null, conversation_id, user_id, created_at + interval '1 second'
+from app.messages
+where user_id is not null and created_at >= timestamp '2026-03-10'
+order by id
+limit 1;
+
+insert into app.payment_events (document, loaded_at)
+select
+    jsonb_build_object(
+        '_id', 'before-the-facts-1',
+        'user_id', cast(paid.user_id as text),
+        'payment_amount', 19.99,
+        'transaction_date', jsonb_build_object('$date', '2025-09-20T10:00:00Z')
+    ),
+    timestamptz '2026-03-25 00:00:04+00'
+from (
+    -- The payer whose first payment is the earliest of the 2026-03-31 retention cohort.
+    select user_id, min(paid_at) as first_paid_at
+    from sample_payments
+    group by user_id
+) as paid
+where paid.first_paid_at >= timestamp '2026-01-31' and paid.first_paid_at < timestamp '2026-03-02'
+order by paid.first_paid_at, paid.user_id
+limit 1;
 
 drop table sample_payments;
 drop table sample_users;
@@ -1344,14 +1401,16 @@ create table app.experiment_assignments (
 -- The experiment's users: app users who signed up since the launch, before the sample's end
 -- (a NULL or implausible signup, e.g. 1900 or 2100, is not a new user of the experiment).
 create temporary table experiment_users as
-select
+select distinct on (users.id)
     users.id as user_id,
     users.created_at as signed_up_at,
     decode(md5('onboarding_checklist:' || cast(users.id as text)), 'hex') as user_hash
 from app.users as users
 where
     users.created_at >= timestamp '2025-10-01'
-    and users.created_at < timestamp '2026-04-01';
+    and users.created_at < timestamp '2026-04-01'
+-- A user id the replica repeats is one user, signed up at its earliest time.
+order by users.id, users.created_at;
 
 -- First exposures: at signup, 50/50 by the first byte of the hash.
 insert into app.experiment_assignments (user_id, experiment_key, variant, assigned_at)

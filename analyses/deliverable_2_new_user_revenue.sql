@@ -7,7 +7,7 @@ with
 
 users as (
 
-    select * from {{ ref('stg_app__users') }}
+    select * from {{ ref('int_app_users') }}
 
 ),
 

@@ -1,14 +1,17 @@
 -- Brief deliverable 5, rule A10 (rates A11): the cohort is every user whose first payment
 -- ever falls in the 30 days before D's window, [D - 59 days, D - 29 days); a member is
 -- retained when another payment follows within (first, first + 30 days]. Every member's
--- follow-up has fully elapsed by the end of D. NULL when the cohort is empty.
+-- follow-up has fully elapsed by the end of D. NULL when the cohort is empty. "Ever" starts
+-- on the first day of the daily facts (var activity_facts_begin), as for metrics_30d.
 {%- set bounds = window_bounds() %}
+{%- set begin = "cast('" ~ var('activity_facts_begin') ~ "' as timestamp)" %}
 
 with
 
 payments as (
 
     select * from {{ ref('int_payments_deduplicated') }}
+    where paid_at >= {{ begin }}
 
 ),
 

@@ -48,7 +48,7 @@ class Payment:
 
 @dataclass(frozen=True)
 class User:
-    user_id: str
+    user_id: str | None
     created_at: datetime.datetime | None
     last_active: datetime.datetime | None
 
@@ -225,11 +225,40 @@ class FirstPayment:
     is_retained: bool
 
 
-def first_payments(all_payments: Iterable[Payment]) -> list[FirstPayment]:
-    """A10: each payer's first payment ever and whether another follows within 30 days."""
+def app_users(users: Iterable[User]) -> list[User]:
+    """A5: one user per id: of the rows of an id, the earliest created_at (None last), then
+    the latest last_active (None last). A row without an id is no user."""
+    kept: dict[str, User] = {}
+    for user in users:
+        if user.user_id is None:
+            continue
+        rank = _user_rank(user)
+        if user.user_id not in kept or rank < _user_rank(kept[user.user_id]):
+            kept[user.user_id] = user
+    return list(kept.values())
+
+
+def _user_rank(user: User) -> tuple:
+    signup, active = user.created_at, user.last_active
+    return (
+        signup is None,
+        signup or datetime.datetime.min,
+        active is None,
+        -((active - datetime.datetime.min) // datetime.timedelta(microseconds=1)) if active else 0,
+    )
+
+
+def first_payments(
+    all_payments: Iterable[Payment], facts_begin: datetime.date | None = None
+) -> list[FirstPayment]:
+    """A10: each payer's first payment ever and whether another follows within 30 days.
+    "Ever" starts on `facts_begin` (the first day of the daily facts; None: no start): an
+    earlier payment counts for nothing."""
+    start = None if facts_begin is None else datetime.datetime.combine(facts_begin, datetime.time())
     by_user: dict[str, list[Payment]] = {}
     for payment in all_payments:
-        by_user.setdefault(payment.user_id, []).append(payment)
+        if start is None or payment.paid_at >= start:
+            by_user.setdefault(payment.user_id, []).append(payment)
     result = []
     for user_id, own in by_user.items():
         own.sort(key=lambda p: (p.paid_at, p.payment_id.encode()))
@@ -254,8 +283,9 @@ def metrics(
     users: list[User],
     messages: list[Message],
     documents: list[Document],
+    facts_begin: datetime.date | None = None,
 ) -> dict[str, object]:
-    """The row of metrics_30d for D (A4-A11)."""
+    """The row of metrics_30d for D (A4-A11); `facts_begin` as for first_payments."""
     start, end = window(as_of)
     cohort_start, cohort_end = start - datetime.timedelta(days=30), start
 
@@ -263,14 +293,15 @@ def metrics(
         return moment is not None and start <= moment < end
 
     valid = payments(documents)
-    new_users = {u.user_id for u in users if inside(u.created_at)}
+    new_users = {u.user_id for u in app_users(users) if inside(u.created_at)}
     senders = {m.user_id for m in messages if m.user_id is not None and inside(m.sent_at)}
     payers = {p.user_id for p in valid if inside(p.paid_at)}
     revenue = sum(
         (p.amount for p in valid if inside(p.paid_at) and p.user_id in new_users), Decimal(0)
     )
     converted = new_users & (senders | payers)
-    cohort = [f for f in first_payments(valid) if cohort_start <= f.first_paid_at < cohort_end]
+    firsts = first_payments(valid, facts_begin)
+    cohort = [f for f in firsts if cohort_start <= f.first_paid_at < cohort_end]
     retained = [f for f in cohort if f.is_retained]
     return {
         "as_of_date": as_of,
@@ -301,13 +332,14 @@ def _cohort_period(grain: str, moment: datetime.datetime) -> tuple[datetime.date
 
 
 def retention_by_cohort(
-    as_of: datetime.date, documents: list[Document]
+    as_of: datetime.date, documents: list[Document], facts_begin: datetime.date | None = None
 ) -> set[tuple[str, datetime.date, datetime.date, int, int]]:
     """A10 by first-payment cohort: (grain, start, end, cohort users, retained users), for
-    cohorts whose follow-up has elapsed by the end of D (end + 30 days <= D + 1 day)."""
+    cohorts whose follow-up has elapsed by the end of D (end + 30 days <= D + 1 day);
+    `facts_begin` as for first_payments."""
     _, window_end = window(as_of)
     counts: dict[tuple[str, datetime.date, datetime.date], list[int]] = {}
-    for first in first_payments(payments(documents)):
+    for first in first_payments(payments(documents), facts_begin):
         for grain in ("day", "week", "month"):
             period = (grain, *_cohort_period(grain, first.first_paid_at))
             ends = datetime.datetime.combine(period[2], datetime.time()) + FOLLOW_UP
@@ -328,7 +360,7 @@ def first_activity_day(
     sender, or a valid payment (None when there is none), among the days of the daily facts
     `facts_days` (first, last; None: every day). A time outside them (before the var
     activity_facts_begin, after the build, `infinity`) counts for no day."""
-    moments = [u.created_at for u in users if u.created_at is not None]
+    moments = [u.created_at for u in app_users(users) if u.created_at is not None]
     moments += [m.sent_at for m in messages if m.user_id is not None]
     moments += [p.paid_at for p in payments(documents)]
     if facts_days is not None:
@@ -352,7 +384,8 @@ def series(
     if start is None:
         return []
     days = (as_of - start).days + 1
+    facts_begin = None if facts_days is None else facts_days[0]
     return [
-        metrics(start + datetime.timedelta(days=n), users, messages, documents)
+        metrics(start + datetime.timedelta(days=n), users, messages, documents, facts_begin)
         for n in range(max(days, 0))
     ]

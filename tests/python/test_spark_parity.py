@@ -381,7 +381,7 @@ ACTIVITY_RELATIONS = (
     "marts.metrics_30d",
     "audit.audit_app__documents_set_aside",
     "audit.audit_app__unknown_senders",
-    "audit.audit_app__events_before_facts",
+    "audit.audit_app__rows_set_aside",
     "audit.audit_experiments__assignments_set_aside",
     "marts.fct_experiment_user_outcomes",
     "marts.fct_experiment_arm_metrics",

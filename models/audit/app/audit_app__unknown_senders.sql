@@ -10,7 +10,7 @@ messages as (
 
 users as (
 
-    select * from {{ ref('stg_app__users') }}
+    select * from {{ ref('int_app_users') }}
 
 ),
 

@@ -1,12 +1,16 @@
 -- A10: per paying user, the first payment ever and whether another payment follows within
 -- 30 days, (first, first + 30 days]. Payments are ordered by paid_at, then _id in byte
 -- order, so a second payment at the same instant as the first (another _id) counts as
--- "another payment that follows".
+-- "another payment that follows". The payments are those from the first day of the daily
+-- facts (var `activity_facts_begin`) on, as metrics_30d's: one dated earlier counts for no
+-- cohort (audit_app__rows_set_aside), and the user's next payment is the first.
+{%- set begin = "cast('" ~ var('activity_facts_begin') ~ "' as " ~ dbt.type_timestamp() ~ ")" %}
 with
 
 payments as (
 
     select * from {{ ref('int_payments_deduplicated') }}
+    where paid_at >= {{ begin }}
 
 ),
 

@@ -35,7 +35,7 @@ with
 
 users as (
 
-    select * from {{ ref('stg_app__users') }}
+    select * from {{ ref('int_app_users') }}
 
 ),
 
@@ -53,13 +53,13 @@ payments as (
 
 signup_days as (
 
-    -- A5: the signup day of each app user.
-    select distinct
+    -- A5: the signup day of each app user (one row per id: int_app_users).
+    select
         cast(created_at as date) as activity_date,
         user_id
 
     from users
-    where user_id is not null and created_at is not null
+    where created_at is not null
 
 ),
 
