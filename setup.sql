@@ -40,6 +40,8 @@
 --     b-kilobytes  name and country of ~3 KB that do not compress (hex of md5s), zone UTC:
 --            kept as given (L1) in every mart, and the lead page's branch and country
 --            labels of its user d69 (no index refuses them, D19)
+--     b-025  'Pacific/Kiritimati' (UTC+14) and b-026 'Etc/GMT+12' (UTC-12): local times past
+--            year 9999 and before year 1 (d75, d76)
 --
 --   dim_user (L1, L2, L7, L8; decisions D2, D6, D7)
 --     NULL user_id x2, '   ' and tab user_id   -> audited (L2)
@@ -127,7 +129,11 @@
 --     d73  created 0001-01-01 00:00:00 at b-020 (UTC) and m-d73 bought at that instant
 --          (flagged before 2000; the same local time: year 1 stays year 1)
 --     d74  created 9999-12-31 23:59:59 at b-021 (UTC; flagged future), cp-d74 bought then
---     d69..d74 have ids that are not UUIDs, so the app section does not make them app users
+--     d75  created 9999-12-31 23:00:00 UTC at b-025 (+14): local 10000-01-01 13:00:00, past
+--          year 9999 (kept, D24); m-d75 bought 23:30 UTC is its event, local 10000-01-01 13:30
+--     d76  created 0001-01-01 00:30:00 UTC at b-026 (-12): local 0001-12-31 12:30:00 BC (year
+--          0, before year 1); cp-d76 bought 11:00 UTC is its event, local 0001-12-31 23:00 BC
+--     d69..d76 have ids that are not UUIDs, so the app section does not make them app users
 --          (adding users there would change its random draws and every activity figure)
 --     m-n01, m-n02, cp-n01, cp-n02: purchases with a NULL / blank / tab user_id -> not usable (L3)
 --     d62  fractional seconds kept (2026-01-10 10:00:00.123456)
@@ -225,7 +231,10 @@ values
     (null, 'Ghost Gym', 'ghost@example.com', 'Nowhere', 'Ireland', 'Europe/Dublin', '2020-01-01 00:00:00'),
     ('   ', 'Blank Id Gym', null, 'Dublin', 'Ireland', 'Europe/Dublin', '2020-01-02 00:00:00'),
     -- L1, D19: a name and a country of ~3 KB that do not compress, kept as given
-    ('b-kilobytes', (select string_agg(md5('setup-long-branch-name-' || n), '') from generate_series(1, 94) as n), null, null, (select string_agg(md5('setup-long-country-' || n), '') from generate_series(1, 94) as n), 'UTC', '2024-02-02 00:00:00');
+    ('b-kilobytes', (select string_agg(md5('setup-long-branch-name-' || n), '') from generate_series(1, 94) as n), null, null, (select string_agg(md5('setup-long-country-' || n), '') from generate_series(1, 94) as n), 'UTC', '2024-02-02 00:00:00'),
+    -- L8, D24: the zones furthest from UTC (+14, -12): local times past year 9999 and before year 1
+    ('b-025', 'Line Islands Fitness', 'fit@kiritimati.example.ki', 'Kiritimati', 'Kiribati', 'Pacific/Kiritimati', '2024-03-03 03:00:00'),
+    ('b-026', 'Date Line Gym', 'gym@baker.example.com', 'Baker Island', null, 'Etc/GMT+12', '2024-03-04 03:00:00');
 
 -- Helper for the generated rows (temporary, dropped at the end of this section): each
 -- sample branch with the zone L6 resolves it to, its kind, and two slot numbers used to
@@ -460,7 +469,10 @@ values
     ('d71-infinite-signup', 'b-001', 'Infinite Signup', 'd71@example.com', 'infinity'),
     ('d72-minus-infinite-signup', 'b-002', 'Minus Infinite Signup', 'd72@example.com', '-infinity'),
     ('d73-year-one', 'b-020', 'Year One', 'd73@example.com', '0001-01-01 00:00:00'),
-    ('d74-year-9999', 'b-021', 'Year 9999', 'd74@example.com', '9999-12-31 23:59:59');
+    ('d74-year-9999', 'b-021', 'Year 9999', 'd74@example.com', '9999-12-31 23:59:59'),
+    -- L8, D24: local times past year 9999 (+14) and before year 1 (-12), kept
+    ('d75-local-year-10000', 'b-025', 'Local Year Ten Thousand', 'd75@example.com', '9999-12-31 23:00:00'),
+    ('d76-local-year-zero', 'b-026', 'Local Year Zero', 'd76@example.com', '0001-01-01 00:30:00');
 
 -- ---------------------------------------------------------------------------------------
 -- fct_membership_purchases (brief figure 1.5.5, with the container's real column names)
@@ -587,6 +599,8 @@ values
     ('d71-infinite-signup', 'b-001', 'm-d71', '2026-02-01 10:00:00', '2026-02-01 10:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
     ('d72-minus-infinite-signup', 'b-002', 'm-d72', 'infinity', '2026-02-02 10:00:00', '{"name": "Off-Peak", "source": "KIOSK"}'),
     ('d73-year-one', 'b-020', 'm-d73', '0001-01-01 00:00:00', '0001-01-01 00:00:00', '{"name": "Aqua Monthly", "source": "FRONT_DESK"}'),
+    -- L8, D24: bought 10000-01-01 13:30 local time (+14)
+    ('d75-local-year-10000', 'b-025', 'm-d75', '9999-12-31 23:30:00', '9999-12-31 23:30:00', '{"name": "Island Monthly", "source": "MOBILE_APP"}'),
     -- L1 + L7: d65's event has a padded branch id
     ('dddddddd-dddd-4ddd-8ddd-000000000065', '  b-008 ', 'm-d65', '2026-02-16 15:00:00', '2026-02-16 15:00:00', '{"name": "Monthly Unlimited", "source": "WEBSITE"}'),
     -- L3: not usable: NULL / blank user_id, NULL / blank membership_id
@@ -692,6 +706,8 @@ values
     ('d71-infinite-signup', 'b-001', 'cp-d71', 'infinity', 'infinity', '{"name": "Drop-in", "source": "WEBSITE"}'),
     ('d72-minus-infinite-signup', 'b-002', 'cp-d72', '-infinity', '-infinity', '{"name": "5 Class Pack", "source": "MOBILE_APP"}'),
     ('d74-year-9999', 'b-021', 'cp-d74', '9999-12-31 23:59:59', '9999-12-31 23:59:59', '{"name": "Drop-in", "source": "WEBSITE"}'),
+    -- L8, D24: bought 0001-12-31 23:00 BC local time (-12)
+    ('d76-local-year-zero', 'b-026', 'cp-d76', '0001-01-01 11:00:00', '0001-01-01 11:00:00', '{"name": "Drop-in", "source": "FRONT_DESK"}'),
     -- L3: NULL / blank user_id
     (null, 'b-002', 'cp-n01', '2026-01-01 10:00:00', '2026-01-01 10:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),
     (e'\t', 'b-002', 'cp-n02', '2026-01-01 10:00:00', '2026-01-01 10:00:00', '{"name": "Drop-in", "source": "WEBSITE"}'),

@@ -5,7 +5,9 @@ Written from the rules (docs/rules.md), not from the dbt models, so the differen
 Input: the rows of the four input tables as dicts keyed by column name (text as `str`,
 times as naive `datetime` holding UTC, the JSON details as the document's text exactly as
 stored by PostgreSQL's `json` type). Output: the rows of the two marts as tuples, in the
-column order of the contracts (L12, L13).
+column order of the contracts (L12, L13), the local times (LOCAL_TIME_COLUMNS) as PostgreSQL's
+text of them: a local time may fall past year 9999 or before year 1 (D24), which Python's
+datetime cannot hold, and the text is exact for every other time too.
 
 Time zones: local times are computed with `zoneinfo`; the set of zone names PostgreSQL knows
 (pg_timezone_names) is an argument, because validity is PostgreSQL's (L6). Python's tz
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from infinite_times import is_infinite
+from infinite_times import INFINITY, is_infinite
 
 Row = Mapping[str, Any]
 
@@ -53,6 +55,15 @@ CLIENT_CONVERSION_EVENTS_COLUMNS = (
     "first_credit_pack_source",
 )
 LEAD_CONVERSIONS_COLUMNS = (*CLIENT_CONVERSION_EVENTS_COLUMNS[:9], "client_conversion_event_filter")
+# The marts' timestamps: all local times (L8), compared as PostgreSQL's text of them.
+LOCAL_TIME_COLUMNS = frozenset(
+    (
+        "local_user_created_at",
+        "client_conversion_event_local_created_at",
+        "first_local_membership_purchased_at",
+        "first_local_credit_pack_purchase_at",
+    )
+)
 
 MEMBERSHIP = "MEMBERSHIP"
 USER_CREDIT = "USER_CREDIT"
@@ -138,13 +149,47 @@ def read_country_seed(path: Path) -> dict[str, str]:
     return mapping
 
 
-def to_local(ts: dt.datetime | None, zone: str) -> dt.datetime | None:
-    """D7: (ts at time zone 'UTC') at time zone zone, as a naive local timestamp. An
-    infinite time (`infinity`, `-infinity`) is the same infinity in every zone."""
-    if ts is None or is_infinite(ts):
-        return ts
-    local = ts.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(zone))
-    return local.replace(tzinfo=None)
+# 400 Gregorian years: the calendar (leap days and weekdays) repeats after them exactly.
+_CALENDAR_CYCLE = dt.timedelta(days=146097)
+
+
+def timestamp_text(
+    year: int, month: int, day: int, hour: int, minute: int, second: int, microsecond: int
+) -> str:
+    """PostgreSQL's text of a timestamp (DateStyle ISO) from its fields, `year` counted as ISO
+    8601 does (year 0 is 1 BC): years before 1 end in " BC", years past 9999 have five digits,
+    fractional seconds lose their trailing zeros."""
+    fraction = f".{microsecond:06d}".rstrip("0") if microsecond else ""
+    era = "" if year >= 1 else " BC"
+    return (
+        f"{year if year >= 1 else 1 - year:04d}-{month:02d}-{day:02d}"
+        f" {hour:02d}:{minute:02d}:{second:02d}{fraction}{era}"
+    )
+
+
+def to_local(ts: dt.datetime | None, zone: str) -> str | None:
+    """D7: (ts at time zone 'UTC') at time zone zone, as PostgreSQL's text of that timestamp.
+    An infinite time (`infinity`, `-infinity`) is the same infinity in every zone. A local
+    time may fall past year 9999 or before year 1 (D24: 9999-12-31 23:00 UTC in a +14 zone is
+    10000-01-01 13:00), beyond Python's datetime: an instant in year 1 or 9999 is converted
+    400 years nearer (same calendar; a zone's offsets then are those of its first or its last
+    rule, as in year 1 or 9999) and its year moved back."""
+    if ts is None:
+        return None
+    if is_infinite(ts):
+        return "infinity" if ts == INFINITY else "-infinity"
+    cycles = {dt.MINYEAR: 1, dt.MAXYEAR: -1}.get(ts.year, 0)
+    moved = ts + cycles * _CALENDAR_CYCLE
+    local = moved.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(zone))
+    return timestamp_text(
+        local.year - 400 * cycles,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+    )
 
 
 @dataclass(frozen=True)
@@ -343,7 +388,7 @@ def build_marts(
             branch_id = event.branch_id
         zone = branches[branch_id].zone if branch_id in branches else "UTC"
 
-        def local(ts: dt.datetime | None, zone: str = zone) -> dt.datetime | None:
+        def local(ts: dt.datetime | None, zone: str = zone) -> str | None:
             return to_local(ts, zone)
 
         def event_columns(purchase: Purchase | None, kind: str | None) -> tuple:

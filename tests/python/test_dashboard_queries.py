@@ -19,20 +19,24 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from psycopg.pq import Format
 
 from glofox import payments_loader
 from glofox.dashboard import activity_data, queries
 from glofox.dashboard import lead_data as page
 from harness import PROJECT_ROOT, ScratchDatabase
-from infinite_times import adapt
+from infinite_times import TIMESTAMP_OID, adapt
 
 AS_OF = "2026-03-31"
 
 # The page's former `members` CTE (before it read relations built for it), verbatim but for
 # infinite times (setup.sql's d71, d72): days_to_conversion is NULL when a time is infinite
 # (the subtraction fails on `infinity`), and such a client is not within any window (no
-# days, as a client without a signup time); `select * from members` added.
+# days, as a client without a signup time); `select * from members` added, with the signup's
+# epoch to order the drill list by (a local signup past year 9999 or before year 1, setup.sql's
+# d75 and d76, is read as its text: Python's datetime cannot hold it).
 MEMBERS = """
     with lead_rows as (
         select user_id, branch_id, local_user_created_at
@@ -142,7 +146,7 @@ MEMBERS = """
             and (cardinality(cast(%(policies)s as text[])) = 0
                 or gym_policy = any(cast(%(policies)s as text[])))
     )
-    select * from members
+    select *, extract(epoch from local_user_created_at) as signup_epoch from members
 """
 
 
@@ -235,15 +239,26 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScratchDatabase]
     db.drop()
 
 
+def connect(db: ScratchDatabase) -> psycopg.Connection:
+    """A connection reading `infinity` / `-infinity` as INFINITY / MINUS_INFINITY, and a time
+    Python cannot hold (a local time past year 9999 or before year 1) as its text, as the
+    page's own connection does."""
+    connection = adapt(db.connect())
+    for wire_format in (Format.TEXT, Format.BINARY):
+        loader = connection.adapters.get_loader(TIMESTAMP_OID, wire_format)
+        connection.adapters.register_loader("timestamp", queries._as_text_when_out_of_range(loader))
+    return connection
+
+
 def run(db: ScratchDatabase, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    with adapt(db.connect()) as connection, connection.cursor() as cursor:
+    with connect(db) as connection, connection.cursor() as cursor:
         cursor.execute(queries._QUERIES[name], params)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def members(db: ScratchDatabase, params: dict[str, Any]) -> list[dict[str, Any]]:
-    with adapt(db.connect()) as connection, connection.cursor() as cursor:
+    with connect(db) as connection, connection.cursor() as cursor:
         cursor.execute(MEMBERS, params)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
@@ -282,7 +297,7 @@ def rounded(days: Decimal | None) -> Decimal | None:
 
 def drill_list(rows: list[dict[str, Any]]) -> list[tuple]:
     def key(row: dict[str, Any]) -> tuple:
-        signup = row["local_user_created_at"]
+        signup = row["signup_epoch"]  # in signup order, NULL last
         return (signup is None, signup or 0, row["user_id"])
 
     shown = []

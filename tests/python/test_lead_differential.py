@@ -35,11 +35,13 @@ from infinite_times import INFINITE_TIMES, adapt
 from lead_reference import (
     CLIENT_CONVERSION_EVENTS_COLUMNS,
     LEAD_CONVERSIONS_COLUMNS,
+    LOCAL_TIME_COLUMNS,
     Marts,
     build_marts,
     nulls_last,
     read_country_seed,
     set_aside_counts,
+    to_local,
 )
 
 SEED_PATH = PROJECT_ROOT / "seeds" / "country_capital_timezones.csv"
@@ -87,9 +89,12 @@ FAR_INSTANTS = (
     dt.datetime(2500, 3, 31, 23, 0),
     dt.datetime(5000, 10, 30, 12, 0),
     dt.datetime(9990, 1, 1),
-    # Years 0001 and 9999, a day from the ends of what both sides hold in any zone.
+    # Years 0001 and 9999: a day from the ends, and near the ends, where a local time falls
+    # before year 1 (zones behind UTC) or past year 9999 (zones ahead of it, D24).
     dt.datetime(1, 1, 2, 12, 0),
     dt.datetime(9999, 12, 30, 12, 0),
+    dt.datetime(1, 1, 1, 0, 30),
+    dt.datetime(9999, 12, 31, 23, 0),
 )
 # A few instants shared by many rows, so ties within and across types are frequent.
 TIE_INSTANTS = (
@@ -428,9 +433,17 @@ def known_zones(db: ScratchDatabase) -> list[str]:
 
 
 def read_marts(db: ScratchDatabase) -> Marts:
+    """Both marts' rows; the local times as PostgreSQL's text of them (DateStyle ISO), as the
+    reference gives them: a local time may fall past year 9999 or before year 1 (D24)."""
+
     def rows(relation: str, columns: Sequence[str]) -> list[tuple]:
+        select = ", ".join(
+            f"cast({column} as text)" if column in LOCAL_TIME_COLUMNS else column
+            for column in columns
+        )
         with adapt(db.connect()) as conn:
-            return conn.execute(f"select {', '.join(columns)} from {relation}").fetchall()
+            conn.execute("set datestyle = 'ISO, MDY'")
+            return conn.execute(f"select {select} from {relation}").fetchall()
 
     return Marts(
         client_conversion_events=rows(
@@ -563,10 +576,11 @@ def db():
 
 
 def test_zone_pool_agrees_with_postgres(db: ScratchDatabase):
-    """L8 / D7: the reference's zoneinfo and PostgreSQL give the same local time for every zone
-    the generator uses, at every kind of instant it generates (else the differential test would
-    compare tz databases, not rules). Also: the invalid zones are really unknown to PostgreSQL
-    and the pool's zones are known."""
+    """L8 / D7: the reference's local time (zoneinfo) and PostgreSQL's are the same text for
+    every zone the generator uses, at every kind of instant it generates, local times past year
+    9999 and before year 1 included (else the differential test would compare tz databases, not
+    rules). Also: the invalid zones are really unknown to PostgreSQL and the pool's zones are
+    known."""
     names = {name.lower() for name in known_zones(db)}
     assert {zone.lower() for zone in ZONE_POOL} <= names
     assert not {zone.lower() for zone in INVALID_ZONES} & names
@@ -581,17 +595,18 @@ def test_zone_pool_agrees_with_postgres(db: ScratchDatabase):
         moment += grid_step
     disagreements = []
     with db.connect() as conn:
+        conn.execute("set datestyle = 'ISO, MDY'")
         conn.execute("create temporary table instants (ts timestamp)")
         with conn.cursor().copy("copy instants (ts) from stdin") as copy:
             for instant in instants:
                 copy.write_row([instant])
         for name in ZONE_POOL:
-            zone = ZoneInfo(name)
             cursor = conn.execute(
-                "select ts, (ts at time zone 'UTC') at time zone %s from instants", (name,)
+                "select ts, cast((ts at time zone 'UTC') at time zone %s as text) from instants",
+                (name,),
             )
             for ts, postgres_local in cursor:
-                python_local = ts.replace(tzinfo=dt.UTC).astimezone(zone).replace(tzinfo=None)
+                python_local = to_local(ts, name)
                 if python_local != postgres_local:
                     disagreements.append((name, ts, postgres_local, python_local))
     assert not disagreements, f"PostgreSQL and zoneinfo disagree: {disagreements[:5]}"

@@ -26,6 +26,7 @@ import dataclasses
 import datetime as dt
 import importlib.util
 import json
+import re
 import shutil
 import uuid
 from collections.abc import Iterator, Sequence
@@ -40,7 +41,11 @@ import activity_reference
 from glofox import activity_metrics, spark_loader
 from harness import PROJECT_ROOT, ScratchDatabase, patched_environ
 from infinite_times import is_infinite
-from lead_reference import CLIENT_CONVERSION_EVENTS_COLUMNS, LEAD_CONVERSIONS_COLUMNS
+from lead_reference import (
+    CLIENT_CONVERSION_EVENTS_COLUMNS,
+    LEAD_CONVERSIONS_COLUMNS,
+    timestamp_text,
+)
 from test_activity_differential import APP_DDL, FACTS_BEGIN, USER_POOL, cases, moments
 from test_activity_differential import load as load_activity_case
 from test_lead_differential import (
@@ -130,8 +135,11 @@ class SparkProject:
         spark_loader.write_spark(self.session, tables, "public", log=lambda _line: None)
 
     def rows(self, relation: str, columns: Sequence[str]) -> list[tuple]:
-        """A relation's rows; timestamps read as text and parsed here, so that no Python time
-        zone ever applies (pyspark would convert TIMESTAMPs to the process's local time)."""
+        """A relation's rows; timestamps as PostgreSQL's text of them (postgres_rows, and the
+        marts' local times of read_marts), read as text here, so that no Python time zone ever
+        applies (pyspark would convert TIMESTAMPs to the process's local time) and a local
+        time past year 9999 or before year 1 (D24), which Python's datetime cannot hold,
+        compares too."""
         select = ", ".join(
             f"date_format({column}, '{TIMESTAMP_FORMAT}') as {column}"
             if is_timestamp_column(column)
@@ -140,7 +148,7 @@ class SparkProject:
         )
         return [
             tuple(
-                parse_timestamp(value) if is_timestamp_column(column) else value
+                postgres_text(value) if is_timestamp_column(column) else value
                 for column, value in zip(columns, row, strict=True)
             )
             for row in self.session.sql(f"select {select} from {relation}").collect()
@@ -151,8 +159,27 @@ def parse_timestamp(text: str | None) -> dt.datetime | None:
     return None if text is None else dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f")
 
 
+# Spark's text of a TIMESTAMP_FORMAT: years past 9999 with a sign ("+10000"), year 0 for 1 BC.
+SPARK_TIMESTAMP = re.compile(r"([+-]?\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{6})")
+
+
+def postgres_text(text: str | None) -> str | None:
+    """Spark's text of a timestamp (TIMESTAMP_FORMAT) as PostgreSQL's (lead_reference)."""
+    if text is None:
+        return None
+    parts = SPARK_TIMESTAMP.fullmatch(text)
+    assert parts, f"not a Spark timestamp text: {text!r}"
+    return timestamp_text(*(int(part) for part in parts.groups()))
+
+
 def postgres_rows(db: ScratchDatabase, relation: str, columns: Sequence[str]) -> list[tuple]:
-    return db.query(f"select {', '.join(columns)} from {relation}")
+    """A relation's rows on PostgreSQL; timestamps as their text (DateStyle ISO)."""
+    select = ", ".join(
+        f"cast({column} as text)" if is_timestamp_column(column) else column for column in columns
+    )
+    with db.connect() as conn:
+        conn.execute("set datestyle = 'ISO, MDY'")
+        return conn.execute(f"select {select} from {relation}").fetchall()
 
 
 def assert_same_marts(db: ScratchDatabase, spark: SparkProject) -> None:
@@ -285,8 +312,9 @@ def test_spark_zone_list_and_local_times_agree_with_postgres(spark: SparkProject
     """L6 / L8 on Spark: the generator's zones (ZONE_POOL) are in Java's zone list and its
     invalid zones are not (the Spark zone validity of spark__known_time_zones, case-insensitive);
     and Spark's from_utc_timestamp gives PostgreSQL's local time for every such zone at every
-    kind of instant the generator produces (DST transitions, far dates, ties). Else the random
-    parity test below would compare tz databases (Java's and PostgreSQL's), not the models."""
+    kind of instant the generator produces (DST transitions, far dates, ties, local times past
+    year 9999 and before year 1). Else the random parity test below would compare tz databases
+    (Java's and PostgreSQL's), not the models."""
     # stg_postgres__time_zones is ephemeral: a query of it, compiled by dbt, run on Spark
     inline = "select timezone_id from {{ ref('stg_postgres__time_zones') }}"
     (compiled,) = spark.dbt("compile", "--inline", inline).result.results
@@ -304,6 +332,7 @@ def test_spark_zone_list_and_local_times_agree_with_postgres(spark: SparkProject
     frame.createOrReplaceTempView("parity_instants")
     disagreements = []
     with db.connect() as conn:
+        conn.execute("set datestyle = 'ISO, MDY'")
         conn.execute("create temporary table parity_instants (ts timestamp)")
         with conn.cursor().copy("copy parity_instants (ts) from stdin") as copy:
             for instant in instants:
@@ -317,7 +346,9 @@ def test_spark_zone_list_and_local_times_agree_with_postgres(spark: SparkProject
                 )
             )
             cursor = conn.execute(
-                "select ts, (ts at time zone 'UTC') at time zone %s from parity_instants", (zone,)
+                "select cast(ts as text), cast((ts at time zone 'UTC') at time zone %s as text)"
+                " from parity_instants",
+                (zone,),
             )
             for instant, postgres_local in cursor:
                 if spark_local[instant] != postgres_local:
