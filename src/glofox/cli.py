@@ -61,6 +61,9 @@ def cmd_db(args: argparse.Namespace) -> int:
         conn = database.up(load_setup=False)
         database.load_sql_file(conn, settings.project_root() / "setup.sql")
         print(f"setup.sql reloaded into {conn.database}.")
+        # The incremental models keep what they staged from the earlier rows (the sources
+        # are append-only to them), so a plain run would mix the two loads.
+        print("Next: `glofox run --full-refresh` rebuilds the models from the reloaded data.")
         return 0
     raise AssertionError(args.action)
 
