@@ -75,51 +75,46 @@ new_facts as (
 ),
 -- noqa: enable=LT02
 
-last_days as (
+payment_order as (
 
+    -- A10: each fact with its place among the user's payment days (the same place among the
+    -- days without a payment is never read), and the next payment day's first payment.
     select
         user_id,
-        max(case when messages > 0 then activity_date end) as last_message_day,
-        max(case when payments > 0 then activity_date end) as last_payment_day,
-        max(case when is_signup_day then activity_date end) as signup_day
-
-    from new_facts
-    group by user_id
-
-),
-
-payment_days as (
-
-    -- A10: the first payment and the one after it (the same day or the next payment day).
-    select
-        user_id,
-        activity_date as first_payment_day,
+        activity_date,
+        is_signup_day,
+        messages,
+        payments,
         first_paid_at,
         coalesce(second_paid_at, lead(first_paid_at) over user_payment_days) as second_paid_at,
         row_number() over user_payment_days as payment_day_number
 
     from new_facts
-    where payments > 0
-    window user_payment_days as (partition by user_id order by activity_date)
+    window user_payment_days as (
+        partition by user_id, payments > 0 order by activity_date
+    )
 
 ),
 
 new_summaries as (
 
+    -- One pass over the facts, grouped by user: no join of two sets derived from them,
+    -- which PostgreSQL nested-looped when its statistics put the day's facts at one row.
     select
-        last_days.user_id,
-        last_days.last_message_day,
-        last_days.last_payment_day,
-        last_days.signup_day,
-        payment_days.first_payment_day,
-        payment_days.first_paid_at,
-        payment_days.second_paid_at
+        user_id,
+        max(case when messages > 0 then activity_date end) as last_message_day,
+        max(case when payments > 0 then activity_date end) as last_payment_day,
+        max(case when is_signup_day then activity_date end) as signup_day,
+        -- A10: the first payment and the one after it (the same day or the next payment day).
+        max(case when payments > 0 and payment_day_number = 1 then activity_date end)
+            as first_payment_day,
+        max(case when payments > 0 and payment_day_number = 1 then first_paid_at end)
+            as first_paid_at,
+        max(case when payments > 0 and payment_day_number = 1 then second_paid_at end)
+            as second_paid_at
 
-    from last_days
-    left join payment_days
-        on
-            last_days.user_id = payment_days.user_id
-            and payment_days.payment_day_number = 1
+    from payment_order
+    group by user_id
 
 ),
 
