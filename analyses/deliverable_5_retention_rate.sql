@@ -4,7 +4,7 @@
 -- follow-up has fully elapsed by the end of D. NULL when the cohort is empty. "Ever" starts
 -- on the first day of the daily facts (var activity_facts_begin), as for metrics_30d.
 {%- set bounds = window_bounds() %}
-{%- set begin = "cast('" ~ var('activity_facts_begin') ~ "' as timestamp)" %}
+{%- set begin = activity_facts_begin_at() %}
 
 with
 

@@ -40,3 +40,9 @@
 {% macro follow_up_end(timestamp_expression) -%}
     {{ dbt.dateadd('day', 30, timestamp_expression) }}
 {%- endmacro %}
+
+{#- A4, A10: the first instant the daily facts cover (var `activity_facts_begin`), as a
+    timestamp: earlier signups, messages and payments count for no window or cohort. -#}
+{% macro activity_facts_begin_at() -%}
+    cast('{{ var("activity_facts_begin") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}

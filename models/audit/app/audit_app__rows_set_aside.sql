@@ -6,7 +6,7 @@
 --   facts (var `activity_facts_begin`; dbt's microbatch builds the facts from that day on),
 --   or after the as-of date (a later as-of date counts it; `infinity` never).
 -- Set the var earlier (and rebuild with --full-refresh) to count the earlier rows.
-{%- set begin = "cast('" ~ var('activity_facts_begin') ~ "' as " ~ dbt.type_timestamp() ~ ")" %}
+{%- set begin = activity_facts_begin_at() %}
 {%- set bounds = window_bounds() %}
 
 with

@@ -4,7 +4,7 @@
 -- "another payment that follows". The payments are those from the first day of the daily
 -- facts (var `activity_facts_begin`) on, as metrics_30d's: one dated earlier counts for no
 -- cohort (audit_app__rows_set_aside), and the user's next payment is the first.
-{%- set begin = "cast('" ~ var('activity_facts_begin') ~ "' as " ~ dbt.type_timestamp() ~ ")" %}
+{%- set begin = activity_facts_begin_at() %}
 with
 
 payments as (
